@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using ErrorTracking.Context;
+using ErrorTracking.Diagnostics;
+using ErrorTracking.Grouping;
+using ErrorTracking.Records;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorTracking.Capture;
+
+/// <summary>
+/// Builds the immutable, masked <see cref="ErrorEvent"/> of one occurrence on the capturing thread: frames,
+/// variables, context, masking and the grouping hash. Everything that leaves this class is safe to store.
+/// </summary>
+internal sealed class EventCapturer
+{
+    /// <summary>The exception type shown for a captured message.</summary>
+    public const string MessageType = "Message";
+
+    private const int MaxChainDepth = 32;
+    private const int MaxChainLength = 64;
+
+    private readonly ValueRenderer _renderer;
+    private readonly FrameReader _frames;
+    private readonly StaticFieldReader? _statics;
+    private readonly IReadOnlyList<IContextBuilder> _contextBuilders;
+    private readonly TimeProvider _time;
+    private readonly string? _application;
+    private readonly bool _includeMessageInFingerprint;
+    private readonly Func<ErrorEvent, string?>? _customFingerprint;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Type, PropertyInfo[]> _exceptionProperties = new();
+
+    public EventCapturer(
+        ValueRenderer renderer,
+        FrameReader frames,
+        StaticFieldReader? statics,
+        IReadOnlyList<IContextBuilder> contextBuilders,
+        TimeProvider time,
+        string? application,
+        bool includeMessageInFingerprint,
+        Func<ErrorEvent, string?>? customFingerprint,
+        ILogger logger)
+    {
+        _renderer = renderer;
+        _frames = frames;
+        _statics = statics;
+        _contextBuilders = contextBuilders;
+        _time = time;
+        _application = application;
+        _includeMessageInFingerprint = includeMessageInFingerprint;
+        _customFingerprint = customFingerprint;
+        _logger = logger;
+    }
+
+    public ErrorEvent CaptureException(Exception exception, ErrorLevel level, CapturedVariables variables,
+        IEnumerable<KeyValuePair<string, object?>> context)
+    {
+        var staticsSeen = new HashSet<Type>();
+        var chainBudget = MaxChainLength;
+        var root = ReadException(exception, depth: 0, new HashSet<Exception>(ReferenceEqualityComparer.Instance), staticsSeen, ref chainBudget);
+        root = AttachVariables(root, variables, thrown: exception.StackTrace is not null);
+        return Complete(root, exception, level, context, isMessage: false);
+    }
+
+    public ErrorEvent CaptureMessage(string message, ErrorLevel level, CapturedVariables variables,
+        IEnumerable<KeyValuePair<string, object?>> context)
+    {
+        var frames = WithStatics(_frames.ReadCurrentStack(), new HashSet<Type>());
+        var root = new ExceptionDetail { Type = MessageType, Message = _renderer.MaskAndClip(message), Frames = frames };
+        root = AttachVariables(root, variables, thrown: false);
+        return Complete(root, exception: null, level, context, isMessage: true);
+    }
+
+    private ErrorEvent Complete(ExceptionDetail root, Exception? exception, ErrorLevel level,
+        IEnumerable<KeyValuePair<string, object?>> context, bool isMessage)
+    {
+        var collected = new CaptureContext(exception);
+        foreach (var builder in _contextBuilders)
+        {
+            try
+            {
+                builder.Build(collected);
+            }
+            catch (Exception failure)
+            {
+                TrackerLog.ContextBuilderFailed(_logger, builder.GetType().FullName ?? builder.GetType().Name, failure);
+            }
+        }
+
+        var extra = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in context)
+        {
+            extra[key] = value;
+        }
+
+        foreach (var (key, value) in collected.Extra)
+        {
+            extra[key] = value;
+        }
+
+        var occurrence = new ErrorEvent
+        {
+            Hash = "",
+            Timestamp = _time.GetUtcNow(),
+            Level = level,
+            ExceptionType = root.Type,
+            Message = root.Message,
+            Host = _renderer.MaskAndClip(collected.Host),
+            Path = _renderer.MaskAndClip(collected.Path),
+            Method = _renderer.Clip(collected.Method),
+            Url = collected.Url is null ? null : _renderer.MaskAndClip(collected.Url),
+            RequestData = _renderer.RenderPairs(collected.RequestData),
+            Context = _renderer.RenderPairs(extra),
+            Application = _application,
+            Environment = RuntimeEnvironment.Current,
+            Exception = root,
+        };
+        return occurrence with { Hash = ComputeHash(occurrence, isMessage) };
+    }
+
+    private string ComputeHash(ErrorEvent occurrence, bool isMessage)
+    {
+        if (_customFingerprint is not null)
+        {
+            try
+            {
+                if (_customFingerprint(occurrence) is { } custom)
+                {
+                    return Fingerprint.Hash(custom);
+                }
+            }
+            catch (Exception failure)
+            {
+                TrackerLog.FingerprintFailed(_logger, failure);
+            }
+        }
+
+        return Fingerprint.Hash(Fingerprint.DefaultKey(occurrence.Exception, _includeMessageInFingerprint || isMessage));
+    }
+
+    private ExceptionDetail ReadException(Exception exception, int depth, HashSet<Exception> seen, HashSet<Type> staticsSeen,
+        ref int chainBudget)
+    {
+        seen.Add(exception);
+        chainBudget--;
+        IReadOnlyList<FrameDetail> frames = [];
+        if (exception.StackTrace is not null)
+        {
+            frames = WithStatics(_frames.Read(new StackTrace(exception, fNeedFileInfo: true)), staticsSeen);
+        }
+        else if (depth == 0)
+        {
+            // Never thrown: the place it is recorded from is the best stack there is.
+            frames = WithStatics(_frames.ReadCurrentStack(), staticsSeen);
+        }
+
+        var inner = new List<ExceptionDetail>();
+        if (depth < MaxChainDepth)
+        {
+            IEnumerable<Exception?> children = exception is AggregateException aggregate
+                ? aggregate.InnerExceptions.Cast<Exception?>()
+                : [exception.InnerException];
+            foreach (var child in children)
+            {
+                if (child is not null && chainBudget > 0 && !seen.Contains(child))
+                {
+                    inner.Add(ReadException(child, depth + 1, seen, staticsSeen, ref chainBudget));
+                }
+            }
+        }
+
+        return new ExceptionDetail
+        {
+            Type = exception.GetType().FullName ?? exception.GetType().Name,
+            Message = _renderer.MaskAndClip(SafeMessage(exception)),
+            Properties = ReadProperties(exception),
+            Data = ReadData(exception),
+            Frames = frames,
+            InnerExceptions = inner,
+        };
+    }
+
+    private List<FrameDetail> WithStatics(List<(FrameDetail Frame, Type? DeclaringType)> frames, HashSet<Type> staticsSeen)
+    {
+        var result = new List<FrameDetail>(frames.Count);
+        foreach (var (frame, type) in frames)
+        {
+            if (_statics is not null && frame.InApp && type is not null && staticsSeen.Add(type))
+            {
+                var statics = _statics.Read(type);
+                result.Add(statics.Count == 0 ? frame : frame with { Variables = [.. frame.Variables, .. statics] });
+            }
+            else
+            {
+                result.Add(frame);
+            }
+        }
+
+        return result;
+    }
+
+    private ExceptionDetail AttachVariables(ExceptionDetail root, CapturedVariables variables, bool thrown)
+    {
+        if (variables.Bag is null)
+        {
+            return root;
+        }
+
+        var captured = _renderer.RenderMembers(variables.Bag)
+            .Select(v => new CapturedVariable(v.Name, v.Value, variables.Origin))
+            .ToArray();
+        if (root.Frames.Count == 0)
+        {
+            var caller = new FrameDetail { DeclaringType = "<caller>", Method = "<unknown>", Variables = captured };
+            return root with { Frames = [caller] };
+        }
+
+        // A thrown exception's last frame is the method that caught it, where the variables were in scope;
+        // a stack read at the recording site starts with the caller.
+        var index = thrown ? root.Frames.Count - 1 : 0;
+        var frames = root.Frames.ToArray();
+        frames[index] = frames[index] with { Variables = [.. captured, .. frames[index].Variables] };
+        return root with { Frames = frames };
+    }
+
+    private NamedValue[] ReadProperties(Exception exception)
+    {
+        var properties = _exceptionProperties.GetOrAdd(exception.GetType(), InterestingProperties);
+        var values = new NamedValue[properties.Length + 1];
+        values[0] = new NamedValue(nameof(Exception.HResult), RecordedValue.Scalar(exception.HResult.ToString(System.Globalization.CultureInfo.InvariantCulture), "int"));
+        for (var i = 0; i < properties.Length; i++)
+        {
+            RecordedValue value;
+            try
+            {
+                value = _renderer.RenderNamed(properties[i].Name, properties[i].GetValue(exception));
+            }
+            catch (TargetInvocationException failure) when (failure.InnerException is not null)
+            {
+                value = ValueRenderer.Failed(failure.InnerException);
+            }
+
+            values[i + 1] = new NamedValue(properties[i].Name, value);
+        }
+
+        return values;
+    }
+
+    private IReadOnlyList<NamedValue> ReadData(Exception exception)
+    {
+        try
+        {
+            return exception.Data.Count == 0 ? [] : _renderer.RenderMembers(exception.Data);
+        }
+        catch (Exception failure)
+        {
+            return [new NamedValue("Data", ValueRenderer.Failed(failure))];
+        }
+    }
+
+    private static string SafeMessage(Exception exception)
+    {
+        try
+        {
+            return exception.Message;
+        }
+        catch (Exception failure)
+        {
+            return $"<{failure.GetType().Name} raised while reading the message>";
+        }
+    }
+
+    private static PropertyInfo[] InterestingProperties(Type type)
+    {
+        var result = new List<PropertyInfo>();
+        for (var current = type; current is not null && current != typeof(Exception); current = current.BaseType)
+        {
+            foreach (var property in current.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.DeclaredOnly))
+            {
+                if (property.CanRead && property.GetIndexParameters().Length == 0 && property.GetMethod is { IsPublic: true }
+                    && !typeof(Exception).IsAssignableFrom(property.PropertyType)
+                    && !typeof(IEnumerable<Exception>).IsAssignableFrom(property.PropertyType)
+                    && !typeof(MemberInfo).IsAssignableFrom(property.PropertyType)
+                    && result.TrueForAll(p => p.Name != property.Name))
+                {
+                    result.Add(property);
+                }
+            }
+        }
+
+        return [.. result];
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using ErrorTracking.Records;
+
+namespace ErrorTracking.Capture;
+
+/// <summary>Reads the frames of a stack trace into <see cref="FrameDetail"/>s, with original method names and source context.</summary>
+internal sealed class FrameReader
+{
+    private readonly InAppClassifier _inApp;
+    private readonly SourceContextReader _sources;
+    private readonly ValueRenderer _renderer;
+
+    public FrameReader(InAppClassifier inApp, SourceContextReader sources, ValueRenderer renderer)
+    {
+        _inApp = inApp;
+        _sources = sources;
+        _renderer = renderer;
+    }
+
+    public List<(FrameDetail Frame, Type? DeclaringType)> Read(StackTrace trace)
+    {
+        var frames = new List<(FrameDetail, Type?)>();
+        foreach (var frame in trace.GetFrames())
+        {
+            if (Read(frame) is { } read)
+            {
+                frames.Add(read);
+            }
+        }
+
+        return frames;
+    }
+
+    /// <summary>The caller's stack, without the tracker's own frames: for messages and exceptions never thrown.</summary>
+    public List<(FrameDetail Frame, Type? DeclaringType)> ReadCurrentStack()
+    {
+        var frames = Read(new StackTrace(1, fNeedFileInfo: true));
+        var firstOutside = frames.FindIndex(f => !InAppClassifier.IsTrackerCode(f.DeclaringType) || f.DeclaringType is null);
+        return firstOutside <= 0 ? frames : frames[firstOutside..];
+    }
+
+    private (FrameDetail, Type?)? Read(StackFrame frame)
+    {
+        var method = frame.GetMethod();
+        if (method is null)
+        {
+            return (new FrameDetail { DeclaringType = "<unknown>", Method = "<unknown>" }, null);
+        }
+
+        if (StackTraceHidden(method))
+        {
+            return null;
+        }
+
+        var original = OriginalMethod.Resolve(method);
+        var file = frame.GetFileName();
+        int? line = frame.GetFileLineNumber() is > 0 and var l ? l : null;
+        int? column = frame.GetFileColumnNumber() is > 0 and var c ? c : null;
+        int? offset = frame.GetILOffset() is >= 0 and var o and not StackFrame.OFFSET_UNKNOWN ? o : null;
+        var source = _sources.Read(file, line);
+        var detail = new FrameDetail
+        {
+            DeclaringType = original.DeclaringType is null ? "<global>" : TypeNames.FormatQualified(original.DeclaringType),
+            Method = original.Name,
+            Parameters = Parameters(original),
+            File = file,
+            Line = line,
+            Column = column,
+            ILOffset = offset,
+            InApp = _inApp.IsInApp(original.DeclaringType),
+            Source = source is null ? null : source with { Lines = source.Lines.Select(_renderer.Masker.MaskText).ToArray() },
+        };
+        return (detail, original.DeclaringType);
+    }
+
+    private static bool StackTraceHidden(System.Reflection.MethodBase method) =>
+        method.IsDefined(typeof(StackTraceHiddenAttribute), inherit: false)
+        || (method.DeclaringType?.IsDefined(typeof(StackTraceHiddenAttribute), inherit: false) ?? false);
+
+    private static FrameParameter[] Parameters(OriginalMethod original)
+    {
+        try
+        {
+            return original.Method.GetParameters()
+                .Select(p => new FrameParameter(TypeNames.Format(p.ParameterType), p.Name ?? ""))
+                .ToArray();
+        }
+        catch (Exception exception) when (exception is TypeLoadException or FileNotFoundException or NotSupportedException)
+        {
+            return [];
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using ErrorTracking.Context;
+using ErrorTracking.Masking;
+using ErrorTracking.Notification;
+using ErrorTracking.Records;
+using ErrorTracking.Storage;
+using ErrorTracking.Ticketing;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorTracking.Configuration;
+
+/// <summary>
+/// Every setting of the tracker, bound from the <c>ErrorTracker</c> configuration section and validated at start.
+/// Upstream's setting names are given for each one that has a counterpart.
+/// </summary>
+public sealed class ErrorTrackerOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "ErrorTracker";
+
+    /// <summary>The default mask (upstream's <c>APP_ERROR_MASK_WITH</c>, Flask default).</summary>
+    public const string DefaultMask = "**************";
+
+    /// <summary>The default name fragments that mark a value as secret.</summary>
+    public static IReadOnlyList<string> DefaultMaskedKeys { get; } =
+    [
+        "password", "secret", "passwd", "pwd", "token", "apikey", "api_key", "authorization", "cookie", "session",
+        "credential", "private_key", "privatekey", "jwt", "csrf", "xsrf",
+    ];
+
+    /// <summary>The default namespaces whose frames are not the application's own.</summary>
+    public static IReadOnlyList<string> DefaultInAppExclude { get; } = ["System", "Microsoft", "Internal", "Windows"];
+
+    /// <summary>The application's name, stored with each occurrence. Default: the entry assembly's name.</summary>
+    public string? ApplicationName { get; set; }
+
+    // Masking
+
+    /// <summary>
+    /// A name is masked when its lower-case form contains one of these (upstream's <c>APP_ERROR_MASKED_KEY_HAS</c>).
+    /// Empty disables masking by name. Default: <see cref="DefaultMaskedKeys"/>.
+    /// </summary>
+    public IList<string> MaskedKeyHas { get; set; } = [.. DefaultMaskedKeys];
+
+    /// <summary>What a masked value is replaced by (upstream's <c>APP_ERROR_MASK_WITH</c>). Default: 14 stars.</summary>
+    public string MaskWith { get; set; } = DefaultMask;
+
+    /// <summary>
+    /// Whether secrets are also looked for inside text (messages, string values, bodies): <c>key=value</c> pairs
+    /// with a secret key, <c>Bearer</c>/<c>Basic</c> credentials and passwords in URLs. Default: <see langword="true"/>.
+    /// </summary>
+    public bool MaskSecretsInText { get; set; } = true;
+
+    /// <summary>
+    /// Extra regular expressions whose matches in text are masked: the group named <c>secret</c> when the pattern
+    /// has one, else the whole match. Default: none.
+    /// </summary>
+    public IList<string> MaskedValuePatterns { get; set; } = [];
+
+    /// <summary>A custom rule that replaces the key fragment rule (upstream's <c>APP_ERROR_MASKING_MODULE</c>).</summary>
+    public IMaskingRule? MaskingRule { get; set; }
+
+    // Capture
+
+    /// <summary>Characters kept of a string value before it is cut with "..." (upstream: 10,000).</summary>
+    public int MaxStringLength { get; set; } = 10_000;
+
+    /// <summary>Items kept of a collection and members of an object (upstream: 1,000).</summary>
+    public int MaxCollectionItems { get; set; } = 1_000;
+
+    /// <summary>Levels of nesting rendered (upstream: 100).</summary>
+    public int MaxDepth { get; set; } = 100;
+
+    /// <summary>Values rendered at most for one variable, whatever its shape. Default: 10,000.</summary>
+    public int MaxValueNodes { get; set; } = 10_000;
+
+    /// <summary>Source lines shown before and after a frame's line, when the file exists; 0 turns source context off. Default: 5.</summary>
+    public int SourceContextLines { get; set; } = 5;
+
+    /// <summary>Whether the static fields of in-app frames' types are captured, as upstream captured globals. Default: <see langword="true"/>.</summary>
+    public bool CaptureStaticFields { get; set; } = true;
+
+    /// <summary>Namespace prefixes of frames that are not the application's own. Default: <see cref="DefaultInAppExclude"/>.</summary>
+    public IList<string> InAppExclude { get; set; } = [.. DefaultInAppExclude];
+
+    /// <summary>Namespace prefixes that are the application's own even when excluded above. Default: none.</summary>
+    public IList<string> InAppInclude { get; set; } = [];
+
+    /// <summary>Decides which exceptions are recorded; return <see langword="false"/> to ignore one. Default: all are recorded.</summary>
+    public Func<Exception, bool>? ShouldRecord { get; set; }
+
+    // Grouping
+
+    /// <summary>Whether the normalized message takes part in the grouping hash. Default: <see langword="false"/>.</summary>
+    public bool IncludeMessageInFingerprint { get; set; }
+
+    /// <summary>A custom grouping key; return <see langword="null"/> to use the default one. The key is hashed with SHA-256.</summary>
+    public Func<ErrorEvent, string?>? Fingerprint { get; set; }
+
+    // Pipeline
+
+    /// <summary>Occurrences waiting for the store at most. Default: 10,000.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>What happens when the queue is full. Default: <see cref="QueueFullMode.DropNewest"/>.</summary>
+    public QueueFullMode QueueFullMode { get; set; } = QueueFullMode.DropNewest;
+
+    /// <summary>Occurrences written to the store in one batch at most. Default: 100.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>How long disposing the tracker waits for queued occurrences to be stored. Default: 5 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The store (upstream's <c>APP_ERROR_DB_MODEL</c>). Default: the registered <see cref="IErrorStore"/>, else an <see cref="InMemoryErrorStore"/>.</summary>
+    public IErrorStore? Store { get; set; }
+
+    // Dashboard
+
+    /// <summary>Where the dashboard lives (upstream's <c>APP_ERROR_URL_PREFIX</c>). Default: <c>/dev/error</c>.</summary>
+    public string UrlPrefix { get; set; } = "/dev/error";
+
+    /// <summary>Groups per dashboard page (upstream's <c>EXCEPTION_APP_DEFAULT_LIST_SIZE</c>). Default: 10.</summary>
+    public int PageSize { get; set; } = 10;
+
+    // Notification and ticketing
+
+    /// <summary>Whether notifications are sent (upstream's <c>APP_ERROR_SEND_NOTIFICATION</c>). Default: <see langword="false"/>.</summary>
+    public bool SendNotification { get; set; }
+
+    /// <summary>Who is notified (upstream's <c>APP_ERROR_RECIPIENT_EMAIL</c>). No recipients, no notification. Default: none.</summary>
+    public IList<string> RecipientEmails { get; set; } = [];
+
+    /// <summary>The subject prefix (upstream's <c>APP_ERROR_SUBJECT_PREFIX</c>). Default: empty.</summary>
+    public string SubjectPrefix { get; set; } = "";
+
+    /// <summary>The sender (upstream's <c>APP_ERROR_EMAIL_SENDER</c>); required when there are recipients. Default: none.</summary>
+    public string? EmailSender { get; set; }
+
+    /// <summary>Notify for the first occurrence of a group only (upstream's <c>APP_ERROR_NOTIFICATION_ONCE</c>). Default: <see langword="false"/>.</summary>
+    public bool NotificationOnce { get; set; }
+
+    /// <summary>Raise a ticket for the first occurrence of a group only (upstream's <c>APP_ERROR_TICKET_ONCE</c>). Default: <see langword="false"/>.</summary>
+    public bool TicketOnce { get; set; }
+
+    /// <summary>Notifiers used besides those registered in the service collection (upstream's <c>APP_ERROR_NOTIFICATION_MODULE</c>).</summary>
+    public IList<INotifier> Notifiers { get; } = [];
+
+    /// <summary>Ticketing used besides those registered in the service collection (upstream's <c>APP_ERROR_TICKETING_MODULE</c>).</summary>
+    public IList<ITicketing> Ticketing { get; } = [];
+
+    /// <summary>Context builders used besides those registered in the service collection (upstream's <c>APP_ERROR_CONTEXT_BUILDER_MODULE</c>).</summary>
+    public IList<IContextBuilder> ContextBuilders { get; } = [];
+
+    // Plumbing for use without a service provider
+
+    /// <summary>Where the tracker logs its own problems. Default: the registered <see cref="ILoggerFactory"/>, else nowhere.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The clock. Default: the registered <see cref="System.TimeProvider"/>, else the system clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+}

@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using ErrorTracking.Notification;
+using Microsoft.Extensions.Options;
+
+namespace ErrorTracking.Configuration;
+
+/// <summary>Checks <see cref="ErrorTrackerOptions"/> once, at start, and names every wrong key in one message.</summary>
+internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrackerOptions>
+{
+    private const string Prefix = ErrorTrackerOptions.SectionName + ":";
+    private readonly int _registeredNotifiers;
+
+    public ErrorTrackerOptionsValidator(IEnumerable<INotifier> registeredNotifiers) =>
+        _registeredNotifiers = registeredNotifiers.Count();
+
+    public ValidateOptionsResult Validate(string? name, ErrorTrackerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.RecipientEmails.Any(r => !string.IsNullOrWhiteSpace(r)) && string.IsNullOrWhiteSpace(options.EmailSender))
+        {
+            failures.Add($"{Prefix}{nameof(options.EmailSender)} is required when {Prefix}{nameof(options.RecipientEmails)} is set.");
+        }
+
+        if (options.SendNotification && options.Notifiers.Count + _registeredNotifiers == 0)
+        {
+            failures.Add($"{Prefix}{nameof(options.SendNotification)} is true but no notifier is configured: add one with AddNotifier<T>() or Notifiers.");
+        }
+
+        AtLeast(failures, nameof(options.PageSize), options.PageSize, 1);
+        AtLeast(failures, nameof(options.QueueCapacity), options.QueueCapacity, 1);
+        AtLeast(failures, nameof(options.BatchSize), options.BatchSize, 1);
+        AtLeast(failures, nameof(options.MaxStringLength), options.MaxStringLength, 1);
+        AtLeast(failures, nameof(options.MaxCollectionItems), options.MaxCollectionItems, 1);
+        AtLeast(failures, nameof(options.MaxDepth), options.MaxDepth, 1);
+        AtLeast(failures, nameof(options.MaxValueNodes), options.MaxValueNodes, 1);
+        AtLeast(failures, nameof(options.SourceContextLines), options.SourceContextLines, 0);
+
+        if (options.ShutdownTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{nameof(options.ShutdownTimeout)} must not be negative (was {options.ShutdownTimeout}).");
+        }
+
+        if (options.MaskWith is null)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaskWith)} must not be null.");
+        }
+
+        if (string.IsNullOrEmpty(options.UrlPrefix) || options.UrlPrefix[0] != '/')
+        {
+            failures.Add($"{Prefix}{nameof(options.UrlPrefix)} must start with '/' (was '{options.UrlPrefix}').");
+        }
+
+        for (var i = 0; i < options.MaskedValuePatterns.Count; i++)
+        {
+            try
+            {
+                _ = new Regex(options.MaskedValuePatterns[i], RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException exception)
+            {
+                failures.Add($"{Prefix}{nameof(options.MaskedValuePatterns)}:{i} is not a valid regular expression: {exception.Message}");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void AtLeast(List<string> failures, string key, int value, int minimum)
+    {
+        if (value < minimum)
+        {
+            failures.Add($"{Prefix}{key} must be at least {minimum} (was {value}).");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace ErrorTracking.Context;
+
+/// <summary>What the context builders know about an occurrence being captured; raw values, masked after the builders ran.</summary>
+public sealed class CaptureContext
+{
+    internal CaptureContext(Exception? exception) => Exception = exception;
+
+    /// <summary>The exception being recorded, or <see langword="null"/> for a captured message.</summary>
+    public Exception? Exception { get; }
+
+    /// <summary>The request's host; empty outside a request.</summary>
+    public string Host { get; set; } = "";
+
+    /// <summary>The request's path; empty outside a request.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The request's method; empty outside a request.</summary>
+    public string Method { get; set; } = "";
+
+    /// <summary>The full request URL, when there is a request.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Request data: query, form, headers, cookies, body... as names and raw values.</summary>
+    public IDictionary<string, object?> RequestData { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>Any other key/values worth keeping with the occurrence.</summary>
+    public IDictionary<string, object?> Extra { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+}

@@ -1,0 +1,94 @@
+namespace ErrorTracking;
+
+/// <summary>
+/// Extra key/values for everything recorded on this async flow while the scope is open; the .NET form of
+/// upstream's tracking scope. Use it like <c>TransactionScope</c>: call <see cref="Complete"/> at the end of the
+/// block; a scope disposed without it records the last exception thrown inside it.
+/// </summary>
+public sealed class ErrorScope : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
+    private readonly Action<ErrorScope>? _onDispose;
+    private Exception? _lastThrown;
+    private bool _completed;
+    private bool _disposed;
+
+    internal ErrorScope(ErrorScope? parent, IReadOnlyDictionary<string, object?>? initial, Action<ErrorScope>? onDispose)
+    {
+        Parent = parent;
+        _onDispose = onDispose;
+        if (initial is not null)
+        {
+            foreach (var (key, value) in initial)
+            {
+                _values[key] = value;
+            }
+        }
+    }
+
+    internal ErrorScope? Parent { get; }
+
+    internal Exception? LastThrown => Volatile.Read(ref _lastThrown);
+
+    internal bool IsCompleted => _completed;
+
+    /// <summary>Adds or replaces a key/value.</summary>
+    /// <param name="key">The key; masked like any name when it looks secret.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>This scope, for chaining.</returns>
+    public ErrorScope Set(string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            _values[key] = value;
+        }
+
+        return this;
+    }
+
+    /// <summary>Marks the block as finished normally: disposing the scope then records nothing.</summary>
+    public void Complete() => _completed = true;
+
+    /// <summary>Ends the scope, recording the last exception thrown inside it unless <see cref="Complete"/> was called.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _onDispose?.Invoke(this);
+    }
+
+    /// <summary>This scope's and its parents' key/values, outermost first, so inner values win.</summary>
+    internal IEnumerable<KeyValuePair<string, object?>> Entries()
+    {
+        var chain = new Stack<ErrorScope>();
+        for (var scope = this; scope is not null; scope = scope.Parent)
+        {
+            chain.Push(scope);
+        }
+
+        var result = new List<KeyValuePair<string, object?>>();
+        foreach (var scope in chain)
+        {
+            lock (scope._lock)
+            {
+                result.AddRange(scope._values);
+            }
+        }
+
+        return result;
+    }
+
+    internal void ObserveThrown(Exception exception)
+    {
+        for (var scope = this; scope is not null; scope = scope.Parent)
+        {
+            Volatile.Write(ref scope._lastThrown, exception);
+        }
+    }
+}

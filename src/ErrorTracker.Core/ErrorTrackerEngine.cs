@@ -1,0 +1,236 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Text.RegularExpressions;
+using ErrorTracking.Capture;
+using ErrorTracking.Configuration;
+using ErrorTracking.Context;
+using ErrorTracking.Diagnostics;
+using ErrorTracking.Masking;
+using ErrorTracking.Notification;
+using ErrorTracking.Pipeline;
+using ErrorTracking.Records;
+using ErrorTracking.Storage;
+using ErrorTracking.Ticketing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ErrorTracking;
+
+/// <summary>
+/// The tracker: capture on the caller's thread, then the bounded queue and the background writer. One instance
+/// serves the static facade and the service collection alike.
+/// </summary>
+internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDisposable
+{
+    private readonly ErrorTrackerOptions _options;
+    private readonly EventCapturer _capturer;
+    private readonly BackgroundWriter _writer;
+    private readonly TrackerCounters _counters = new();
+    private readonly ILogger _logger;
+    private readonly AsyncLocal<ErrorScope?> _currentScope = new();
+    private readonly ConditionalWeakTable<Exception, string> _recorded = new();
+    private int _watchingThrows;
+    private int _disposed;
+
+    private ErrorTrackerEngine(ErrorTrackerOptions options, IErrorStore store, IReadOnlyList<IContextBuilder> contextBuilders,
+        IReadOnlyList<INotifier> notifiers, IReadOnlyList<ITicketing> ticketing, IMaskingRule maskingRule,
+        ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        _options = options;
+        Store = store;
+        _logger = loggerFactory.CreateLogger(TrackerLog.Category);
+        var masker = new SecretMasker(
+            maskingRule,
+            options.MaskWith,
+            options.MaskSecretsInText,
+            options.MaskedValuePatterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(500))));
+        var renderer = new ValueRenderer(masker, new CaptureLimits(options.MaxStringLength, options.MaxCollectionItems, options.MaxDepth, options.MaxValueNodes));
+        var frames = new FrameReader(new InAppClassifier(options.InAppInclude, options.InAppExclude), new SourceContextReader(options.SourceContextLines), renderer);
+        var application = options.ApplicationName ?? Assembly.GetEntryAssembly()?.GetName().Name;
+        _capturer = new EventCapturer(renderer, frames, options.CaptureStaticFields ? new StaticFieldReader(renderer) : null,
+            contextBuilders, time, application, options.IncludeMessageInFingerprint, options.Fingerprint, _logger);
+        var delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, _logger);
+        _writer = new BackgroundWriter(options, store, delivery, _counters, _logger);
+    }
+
+    /// <summary>The store occurrences are written to.</summary>
+    public IErrorStore Store { get; }
+
+    /// <inheritdoc />
+    public ErrorTrackerStatistics Statistics => new(
+        _counters.Recorded, _counters.Dropped, _counters.Stored, _counters.StoreFailures, _counters.Lost, _writer.QueueLength);
+
+    /// <summary>
+    /// Builds a tracker from options and, when there is one, a service provider: what the options name wins,
+    /// then what the provider has registered, then the defaults.
+    /// </summary>
+    public static ErrorTrackerEngine Create(ErrorTrackerOptions options, IServiceProvider? services)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<INotifier> notifiers = [.. options.Notifiers, .. services?.GetServices<INotifier>() ?? []];
+        if (services is null)
+        {
+            // The service collection validates through IValidateOptions; without one, validate here, once.
+            var result = new ErrorTrackerOptionsValidator([]).Validate(Options.DefaultName, options);
+            if (result.Failed)
+            {
+                throw new OptionsValidationException(Options.DefaultName, typeof(ErrorTrackerOptions), result.Failures);
+            }
+        }
+
+        return new ErrorTrackerEngine(
+            options,
+            options.Store ?? services?.GetService<IErrorStore>() ?? new InMemoryErrorStore(),
+            [.. options.ContextBuilders, .. services?.GetServices<IContextBuilder>() ?? []],
+            notifiers,
+            [.. options.Ticketing, .. services?.GetServices<ITicketing>() ?? []],
+            options.MaskingRule ?? services?.GetService<IMaskingRule>() ?? new KeyFragmentMaskingRule(options.MaskedKeyHas, options.MaskWith),
+            options.LoggerFactory ?? services?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            options.TimeProvider ?? services?.GetService<TimeProvider>() ?? TimeProvider.System);
+    }
+
+    /// <inheritdoc />
+    public string? RecordException(Exception exception, object? variables = null, IReadOnlyDictionary<string, object?>? context = null) =>
+        Record(exception, new CapturedVariables(variables, VariableOrigin.Explicit), context, ErrorLevel.Error);
+
+    /// <inheritdoc />
+    public bool Capture(Exception exception, object? variables = null)
+    {
+        Record(exception, new CapturedVariables(variables, VariableOrigin.ExceptionFilter), context: null, ErrorLevel.Error);
+        return false;
+    }
+
+    /// <inheritdoc />
+    public string? CaptureMessage(string message, ErrorLevel level = ErrorLevel.Info, object? variables = null,
+        IReadOnlyDictionary<string, object?>? context = null)
+    {
+        if (message is null || _disposed == 1)
+        {
+            return null;
+        }
+
+        try
+        {
+            var occurrence = _capturer.CaptureMessage(message, level, new CapturedVariables(variables, VariableOrigin.Explicit), MergedContext(context));
+            Enqueue(occurrence);
+            return occurrence.Hash;
+        }
+        catch (Exception failure)
+        {
+            TrackerLog.CaptureFailed(_logger, EventCapturer.MessageType, failure);
+            return null;
+        }
+    }
+
+    /// <summary>Records an exception with the given level; the one path every entry point ends in.</summary>
+    public string? Record(Exception exception, CapturedVariables variables, IReadOnlyDictionary<string, object?>? context, ErrorLevel level)
+    {
+        if (exception is null || _disposed == 1)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (_recorded.TryGetValue(exception, out var known))
+            {
+                return known;
+            }
+
+            if (_options.ShouldRecord is { } shouldRecord && !shouldRecord(exception))
+            {
+                return null;
+            }
+
+            var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context));
+            _recorded.AddOrUpdate(exception, occurrence.Hash);
+            Enqueue(occurrence);
+            return occurrence.Hash;
+        }
+        catch (Exception failure)
+        {
+            TrackerLog.CaptureFailed(_logger, exception.GetType().FullName ?? exception.GetType().Name, failure);
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public ErrorScope BeginScope(IReadOnlyDictionary<string, object?>? context = null)
+    {
+        if (Interlocked.Exchange(ref _watchingThrows, 1) == 0)
+        {
+            AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
+        }
+
+        var scope = new ErrorScope(_currentScope.Value, context, EndScope);
+        _currentScope.Value = scope;
+        return scope;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _writer.FlushAsync(timeout, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _watchingThrows, 0) == 1)
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= OnFirstChanceException;
+        }
+
+        ErrorTracker.Detach(this);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private void Enqueue(ErrorEvent occurrence)
+    {
+        if (_writer.TryEnqueue(occurrence))
+        {
+            _counters.AddRecorded();
+        }
+    }
+
+    private IEnumerable<KeyValuePair<string, object?>> MergedContext(IReadOnlyDictionary<string, object?>? context)
+    {
+        var scope = _currentScope.Value;
+        if (scope is null)
+        {
+            return context ?? (IEnumerable<KeyValuePair<string, object?>>)[];
+        }
+
+        return context is null ? scope.Entries() : scope.Entries().Concat(context);
+    }
+
+    private void EndScope(ErrorScope scope)
+    {
+        try
+        {
+            if (!scope.IsCompleted && scope.LastThrown is { } thrown)
+            {
+                Record(thrown, default, context: null, ErrorLevel.Error);
+            }
+        }
+        finally
+        {
+            if (ReferenceEquals(_currentScope.Value, scope))
+            {
+                _currentScope.Value = scope.Parent;
+            }
+        }
+    }
+
+    private void OnFirstChanceException(object? sender, FirstChanceExceptionEventArgs e) =>
+        _currentScope.Value?.ObserveThrown(e.Exception);
+}

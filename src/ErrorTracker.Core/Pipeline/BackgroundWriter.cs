@@ -1,0 +1,206 @@
+using System.Threading.Channels;
+using ErrorTracking.Configuration;
+using ErrorTracking.Diagnostics;
+using ErrorTracking.Records;
+using ErrorTracking.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorTracking.Pipeline;
+
+/// <summary>
+/// The bounded queue between capture and storage, and the single background loop that drains it in batches.
+/// Enqueueing never waits: when the queue is full, an occurrence is dropped and counted.
+/// </summary>
+internal sealed class BackgroundWriter : IAsyncDisposable
+{
+    private const int StoreAttempts = 3;
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan DropLogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Channel<ErrorEvent> _channel;
+    private readonly IErrorStore _store;
+    private readonly DeliveryDispatcher _delivery;
+    private readonly TrackerCounters _counters;
+    private readonly ILogger _logger;
+    private readonly int _capacity;
+    private readonly int _batchSize;
+    private readonly TimeSpan _shutdownTimeout;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private TaskCompletionSource _progress = NewProgress();
+    private long _accepted;
+    private long _finished;
+    private long _lastDropLog;
+    private int _disposed;
+
+    public BackgroundWriter(ErrorTrackerOptions options, IErrorStore store, DeliveryDispatcher delivery, TrackerCounters counters, ILogger logger)
+    {
+        _store = store;
+        _delivery = delivery;
+        _counters = counters;
+        _logger = logger;
+        _capacity = options.QueueCapacity;
+        _batchSize = options.BatchSize;
+        _shutdownTimeout = options.ShutdownTimeout;
+        var channelOptions = new BoundedChannelOptions(options.QueueCapacity)
+        {
+            FullMode = options.QueueFullMode == QueueFullMode.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        };
+        _channel = Channel.CreateBounded<ErrorEvent>(channelOptions, OnOldestDropped);
+        _loop = Task.Run(RunAsync);
+    }
+
+    public int QueueLength => _channel.Reader.Count;
+
+    /// <summary>Queues an occurrence without waiting; <see langword="false"/> when it was dropped.</summary>
+    public bool TryEnqueue(ErrorEvent occurrence)
+    {
+        if (!_channel.Writer.TryWrite(occurrence))
+        {
+            OnDropped();
+            return false;
+        }
+
+        Interlocked.Increment(ref _accepted);
+        return true;
+    }
+
+    /// <summary>Waits until everything queued before the call has been stored (or given up on).</summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var target = Interlocked.Read(ref _accepted);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                var progress = Volatile.Read(ref _progress).Task;
+                if (Interlocked.Read(ref _finished) >= target)
+                {
+                    return true;
+                }
+
+                if (_loop.IsCompleted)
+                {
+                    return false;
+                }
+
+                await progress.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _channel.Writer.TryComplete();
+        try
+        {
+            await _loop.WaitAsync(_shutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var pending = Interlocked.Read(ref _accepted) - Interlocked.Read(ref _finished);
+            _counters.AddLost(pending);
+            TrackerLog.ShutdownLost(_logger, pending, _shutdownTimeout);
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        var batch = new List<ErrorEvent>(_batchSize);
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                while (batch.Count < _batchSize && reader.TryRead(out var occurrence))
+                {
+                    batch.Add(occurrence);
+                }
+
+                await StoreAsync(batch).ConfigureAwait(false);
+                Interlocked.Add(ref _finished, batch.Count);
+                batch.Clear();
+                PulseProgress();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutdown gave up waiting; what is left was counted as lost.
+        }
+        finally
+        {
+            PulseProgress();
+        }
+    }
+
+    private async Task StoreAsync(List<ErrorEvent> batch)
+    {
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; attempt <= StoreAttempts; attempt++)
+        {
+            IReadOnlyList<ErrorRecord> records;
+            try
+            {
+                records = await _store.SaveAsync(batch, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                _counters.AddStoreFailure();
+                TrackerLog.StoreFailed(_logger, batch.Count, attempt, StoreAttempts, failure);
+                if (attempt == StoreAttempts)
+                {
+                    _counters.AddLost(batch.Count);
+                    TrackerLog.StoreGaveUp(_logger, batch.Count, StoreAttempts);
+                    return;
+                }
+
+                await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+                delay *= 2;
+                continue;
+            }
+
+            _counters.AddStored(batch.Count);
+            await _delivery.DeliverAsync(batch, records, _stopping.Token).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    private void OnOldestDropped(ErrorEvent dropped)
+    {
+        // The dropped occurrence had been accepted; it will never be stored, so a flush must not wait for it.
+        Interlocked.Increment(ref _finished);
+        OnDropped();
+    }
+
+    private void OnDropped()
+    {
+        var dropped = _counters.AddDropped();
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastDropLog);
+        if ((last == 0 || now - last >= (long)DropLogInterval.TotalMilliseconds) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
+        {
+            TrackerLog.QueueFull(_logger, _capacity, dropped);
+        }
+    }
+
+    private void PulseProgress() => Interlocked.Exchange(ref _progress, NewProgress()).TrySetResult();
+
+    private static TaskCompletionSource NewProgress() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,166 @@
+using ErrorTracking.Records;
+
+namespace ErrorTracking.Storage;
+
+/// <summary>
+/// A thread-safe store in memory, used when no other store is configured. It is bounded: past
+/// <see cref="MaxGroups"/> groups, the group seen least recently is dropped. Everything is lost when the process
+/// ends; reference ErrorTracker.Storage.Dapper for a lasting store.
+/// </summary>
+public sealed class InMemoryErrorStore : IErrorStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="maxGroups">How many groups are kept at most.</param>
+    public InMemoryErrorStore(int maxGroups = 10_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxGroups, 1);
+        MaxGroups = maxGroups;
+    }
+
+    /// <summary>How many groups are kept at most.</summary>
+    public int MaxGroups { get; }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(occurrences);
+        cancellationToken.ThrowIfCancellationRequested();
+        var results = new ErrorRecord[occurrences.Count];
+        lock (_lock)
+        {
+            for (var i = 0; i < occurrences.Count; i++)
+            {
+                results[i] = Save(occurrences[i]);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<ErrorRecord>>(results);
+    }
+
+    /// <inheritdoc />
+    public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        lock (_lock)
+        {
+            return Task.FromResult(_groups.TryGetValue(hash, out var group)
+                ? new ErrorRecordDetail(group.Record, group.First, group.Latest)
+                : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        List<ErrorRecord> matching;
+        lock (_lock)
+        {
+            matching = _groups.Values.Select(g => g.Record).Where(r => Matches(r, query)).ToList();
+        }
+
+        var page = matching
+            .OrderByDescending(r => r.LastSeen)
+            .ThenBy(r => r.Hash, StringComparer.Ordinal)
+            .Skip((int)Math.Min(int.MaxValue, (long)(query.Page - 1) * query.PageSize))
+            .Take(query.PageSize)
+            .ToList();
+        return Task.FromResult(new ErrorPage(page, query.Page, query.PageSize, matching.Count));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        ArgumentNullException.ThrowIfNull(update);
+        lock (_lock)
+        {
+            if (!_groups.TryGetValue(hash, out var group))
+            {
+                return Task.FromResult(false);
+            }
+
+            group.Record = group.Record with
+            {
+                Status = update.Status ?? group.Record.Status,
+                NotificationSent = update.NotificationSent ?? group.Record.NotificationSent,
+                TicketRaised = update.TicketRaised ?? group.Record.TicketRaised,
+            };
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        lock (_lock)
+        {
+            return Task.FromResult(_groups.Remove(hash));
+        }
+    }
+
+    private ErrorRecord Save(ErrorEvent occurrence)
+    {
+        if (_groups.TryGetValue(occurrence.Hash, out var group))
+        {
+            group.Latest = occurrence;
+            group.Record = group.Record with
+            {
+                Count = group.Record.Count + 1,
+                LastSeen = occurrence.Timestamp > group.Record.LastSeen ? occurrence.Timestamp : group.Record.LastSeen,
+                Status = ErrorStatus.Unresolved,
+            };
+            return group.Record;
+        }
+
+        if (_groups.Count >= MaxGroups)
+        {
+            var stalest = _groups.Values.MinBy(g => g.Record.LastSeen)!;
+            _groups.Remove(stalest.Record.Hash);
+        }
+
+        var record = new ErrorRecord
+        {
+            Hash = occurrence.Hash,
+            ExceptionName = occurrence.ExceptionType,
+            Message = occurrence.Message,
+            Host = occurrence.Host,
+            Path = occurrence.Path,
+            Method = occurrence.Method,
+            Application = occurrence.Application,
+            Count = 1,
+            CreatedOn = occurrence.Timestamp,
+            LastSeen = occurrence.Timestamp,
+        };
+        _groups.Add(occurrence.Hash, new Group(record, occurrence));
+        return record;
+    }
+
+    private static bool Matches(ErrorRecord record, ErrorQuery query) =>
+        Contains(record.Host, query.Host)
+        && (string.IsNullOrEmpty(query.Method) || string.Equals(record.Method, query.Method, StringComparison.OrdinalIgnoreCase))
+        && Contains(record.Path, query.Path)
+        && Contains(record.ExceptionName, query.ExceptionName)
+        && (query.Status is null || record.Status == query.Status)
+        && (string.IsNullOrEmpty(query.Search) || Contains(record.Message, query.Search) || Contains(record.Path, query.Search)
+            || Contains(record.ExceptionName, query.Search))
+        && (query.From is null || record.LastSeen >= query.From)
+        && (query.To is null || record.LastSeen < query.To);
+
+    private static bool Contains(string value, string? filter) =>
+        string.IsNullOrEmpty(filter) || value.Contains(filter, StringComparison.OrdinalIgnoreCase);
+
+    private sealed class Group(ErrorRecord record, ErrorEvent first)
+    {
+        public ErrorRecord Record { get; set; } = record;
+
+        public ErrorEvent First { get; } = first;
+
+        public ErrorEvent Latest { get; set; } = first;
+    }
+}
