@@ -91,7 +91,7 @@ internal sealed class ValueRenderer
             case TypeShapeKind.Text:
                 return RecordedValue.Scalar(MaskAndClip((string)value), shape.TypeName);
             case TypeShapeKind.Scalar:
-                return RecordedValue.Scalar(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "", shape.TypeName);
+                return RecordedValue.Scalar(FormatScalar(value), shape.TypeName);
             case TypeShapeKind.Uri:
                 return RecordedValue.Scalar(MaskAndClip(((Uri)value).OriginalString), shape.TypeName);
             case TypeShapeKind.Skipped:
@@ -344,6 +344,13 @@ internal sealed class ValueRenderer
         null => "null",
         string text => Clip(text),
         _ => Clip(SafeToString(key)),
+    };
+
+    private static string FormatScalar(object value) => value switch
+    {
+        DateTime time => time.ToString("o", CultureInfo.InvariantCulture),
+        DateTimeOffset time => time.ToString("o", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
     private static string SafeToString(object value)

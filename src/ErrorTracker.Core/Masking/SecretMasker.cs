@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ErrorTracking.Masking;
@@ -41,7 +42,7 @@ internal sealed partial class SecretMasker
             if (masked.AsSpan().IndexOfAny('=', ':', ' ') >= 0)
             {
                 masked = AuthorizationScheme().Replace(masked, m => m.Groups["scheme"].Value + " " + _mask);
-                masked = KeyValuePair().Replace(masked, MaskPair);
+                masked = MaskPairs(masked);
             }
 
             if (masked.Contains('@'))
@@ -63,17 +64,57 @@ internal sealed partial class SecretMasker
         }
     }
 
-    private string MaskPair(Match match)
+    // Only the key and separator are matched, so a pair whose key is not secret consumes nothing and a secret
+    // pair later in its value (a query string inside a URL) is still found.
+    private string MaskPairs(string text)
     {
-        var key = match.Groups["key"].Value;
-        if (!_rule.TryMask(key, out var replacement))
+        StringBuilder? result = null;
+        var copied = 0;
+        var match = KeyAndSeparator().Match(text);
+        while (match.Success)
         {
-            return match.Value;
+            var valueStart = match.Index + match.Length;
+            if (!_rule.TryMask(match.Groups["key"].Value, out var replacement) || valueStart >= text.Length)
+            {
+                match = match.NextMatch();
+                continue;
+            }
+
+            var (innerStart, innerEnd, valueEnd) = FindValue(text, valueStart, match.Groups["sep"].Value.Contains('='));
+            result ??= new StringBuilder(text.Length);
+            result.Append(text, copied, innerStart - copied).Append(replacement);
+            copied = innerEnd;
+            match = KeyAndSeparator().Match(text, Math.Min(valueEnd, text.Length));
         }
 
-        var value = match.Groups["value"].Value;
-        var quote = value.Length >= 2 && (value[0] == '"' || value[0] == '\'') ? value[0].ToString() : "";
-        return match.Groups["lead"].Value + key + match.Groups["sep"].Value + quote + replacement + quote;
+        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    /// <summary>Where a value starts and ends: inside its quotes, else up to the next delimiter.</summary>
+    private static (int InnerStart, int InnerEnd, int ValueEnd) FindValue(string text, int start, bool assignment)
+    {
+        var first = text[start];
+        if (first is '"' or '\'')
+        {
+            for (var i = start + 1; i < text.Length; i++)
+            {
+                if (text[i] == '\\')
+                {
+                    i++;
+                }
+                else if (text[i] == first)
+                {
+                    return (start + 1, i, i + 1);
+                }
+            }
+
+            return (start + 1, text.Length, text.Length);
+        }
+
+        // After '=' (connection strings, query strings) a value may hold spaces; after ':' it is one token.
+        var end = text.AsSpan(start).IndexOfAny(assignment ? ";&\r\n\"'<>" : " \t;,&\r\n\"'<>");
+        var stop = end < 0 ? text.Length : start + end;
+        return (start, stop, stop);
     }
 
     private string MaskMatch(Match match)
@@ -88,10 +129,9 @@ internal sealed partial class SecretMasker
         return string.Concat(match.Value.AsSpan(0, relative), _mask, match.Value.AsSpan(relative + secret.Length));
     }
 
-    // key=value, key: value, "key": "value" and 'key'='value'. The value after '=' runs to the next ';' or '&'
-    // (connection strings and query strings may hold spaces); after ':' it is one token or a quoted string.
-    [GeneratedRegex("""(?<lead>["']?)(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>["']?\s*(?:=|:)\s*)(?<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?<==\s*)[^;&\r\n"']+|[^\s;,&"'<>]+)""", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
-    private static partial Regex KeyValuePair();
+    // The key of key=value, key: value, "key": "value" and 'key'='value'.
+    [GeneratedRegex("""["']?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>["']?[ \t]*[=:][ \t]*)""", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    private static partial Regex KeyAndSeparator();
 
     [GeneratedRegex(@"\b(?<scheme>Bearer|Basic|Digest)\s+[A-Za-z0-9\-._~+/]{6,}=*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, PatternTimeoutMilliseconds)]
     private static partial Regex AuthorizationScheme();
