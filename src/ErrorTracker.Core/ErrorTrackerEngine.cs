@@ -64,8 +64,9 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         _counters.Recorded, _counters.Dropped, _counters.Stored, _counters.StoreFailures, _counters.Lost, _writer.QueueLength);
 
     /// <summary>
-    /// Builds a tracker from options and, when there is one, a service provider: what the options name wins,
-    /// then what the provider has registered, then the defaults.
+    /// Builds a tracker from options and, when there is one, a service provider. Components named in the options
+    /// and those registered in the provider are used together; the store is the provider's (its default honours
+    /// <see cref="ErrorTrackerOptions.Store"/>), the masking rule the options' first.
     /// </summary>
     public static ErrorTrackerEngine Create(ErrorTrackerOptions options, IServiceProvider? services)
     {
@@ -83,7 +84,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
         return new ErrorTrackerEngine(
             options,
-            options.Store ?? services?.GetService<IErrorStore>() ?? new InMemoryErrorStore(),
+            services?.GetService<IErrorStore>() ?? options.Store ?? new InMemoryErrorStore(),
             [.. options.ContextBuilders, .. services?.GetServices<IContextBuilder>() ?? []],
             notifiers,
             [.. options.Ticketing, .. services?.GetServices<ITicketing>() ?? []],

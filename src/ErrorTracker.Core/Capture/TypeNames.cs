@@ -39,6 +39,11 @@ internal static class TypeNames
             return type.Name;
         }
 
+        if (type.Name.StartsWith("<>f__AnonymousType", StringComparison.Ordinal))
+        {
+            return "anonymous";
+        }
+
         var builder = new StringBuilder();
         AppendName(builder, type, type.IsGenericType ? type.GetGenericArguments() : []);
         return builder.ToString();

@@ -110,7 +110,10 @@ public sealed class ErrorTrackerOptions
     /// <summary>How long disposing the tracker waits for queued occurrences to be stored. Default: 5 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The store (upstream's <c>APP_ERROR_DB_MODEL</c>). Default: the registered <see cref="IErrorStore"/>, else an <see cref="InMemoryErrorStore"/>.</summary>
+    /// <summary>
+    /// The store (upstream's <c>APP_ERROR_DB_MODEL</c>). Default: an <see cref="InMemoryErrorStore"/>. In a service
+    /// collection, a store chosen on the builder (<c>UseStore&lt;T&gt;()</c>, <c>UseSqlite(...)</c>) takes precedence.
+    /// </summary>
     public IErrorStore? Store { get; set; }
 
     // Dashboard

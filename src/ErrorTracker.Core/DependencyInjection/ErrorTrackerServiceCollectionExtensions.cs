@@ -1,5 +1,6 @@
 using ErrorTracking;
 using ErrorTracking.Configuration;
+using ErrorTracking.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +34,8 @@ public static class ErrorTrackerServiceCollectionExtensions
             return tracker;
         });
         services.TryAddSingleton<IErrorTracker>(provider => provider.GetRequiredService<ErrorTrackerEngine>());
-        services.TryAddSingleton(provider => provider.GetRequiredService<ErrorTrackerEngine>().Store);
+        services.TryAddSingleton<IErrorStore>(provider =>
+            provider.GetRequiredService<IOptions<ErrorTrackerOptions>>().Value.Store ?? new InMemoryErrorStore());
         return new ErrorTrackerBuilder(services);
     }
 

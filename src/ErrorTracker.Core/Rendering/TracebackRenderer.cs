@@ -45,6 +45,11 @@ public static class TracebackRenderer
             }
         }
 
+        foreach (var property in exception.Properties.Where(p => p.Name != nameof(Exception.HResult)))
+        {
+            text.Append(indent).Append("   property ").Append(property.Name).Append(" = ").AppendLine(ValueText.Format(property.Value));
+        }
+
         foreach (var entry in exception.Data)
         {
             text.Append(indent).Append("   data ").Append(entry.Name).Append(" = ").AppendLine(ValueText.Format(entry.Value));

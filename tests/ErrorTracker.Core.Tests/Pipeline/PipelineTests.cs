@@ -1,0 +1,157 @@
+using ErrorTracking.Configuration;
+using ErrorTracking.Storage;
+using ErrorTracking.Tests.Support;
+
+namespace ErrorTracking.Tests.Pipeline;
+
+public sealed class PipelineTests
+{
+    [Test]
+    public async Task A_full_queue_drops_the_newest_and_counts_it_without_blocking()
+    {
+        var store = new ControllableStore();
+        store.Hold();
+        using (ErrorTracker.Init(o => Configure(o, store, QueueFullMode.DropNewest)))
+        {
+            var first = ErrorTracker.CaptureMessage("message 0");
+            await store.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+            for (var i = 1; i < 20; i++)
+            {
+                ErrorTracker.CaptureMessage($"message {(char)('a' + i)}").Should().NotBeNull("recording returns at once even when the queue is full");
+            }
+
+            var held = ErrorTracker.Statistics!;
+            held.Dropped.Should().Be(14);
+            held.Recorded.Should().Be(6);
+            held.QueueLength.Should().Be(5);
+
+            store.Release();
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+            var kept = (await store.ListAsync(new ErrorQuery { PageSize = 100 }, CancellationToken.None)).Items.Select(r => r.Message);
+            kept.Should().BeEquivalentTo("message 0", "message b", "message c", "message d", "message e", "message f");
+            ErrorTracker.Statistics!.Stored.Should().Be(6);
+        }
+    }
+
+    [Test]
+    public async Task A_full_queue_can_drop_the_oldest_instead()
+    {
+        var store = new ControllableStore();
+        store.Hold();
+        using (ErrorTracker.Init(o => Configure(o, store, QueueFullMode.DropOldest)))
+        {
+            ErrorTracker.CaptureMessage("message 0");
+            await store.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+            for (var i = 1; i < 20; i++)
+            {
+                ErrorTracker.CaptureMessage($"message {(char)('a' + i)}");
+            }
+
+            ErrorTracker.Statistics!.Dropped.Should().Be(14);
+            store.Release();
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+            var kept = (await store.ListAsync(new ErrorQuery { PageSize = 100 }, CancellationToken.None)).Items.Select(r => r.Message);
+            kept.Should().BeEquivalentTo("message 0", "message p", "message q", "message r", "message s", "message t");
+        }
+    }
+
+    [Test]
+    public async Task A_failing_store_is_retried_and_recording_never_throws()
+    {
+        var store = new ControllableStore();
+        store.FailNext(2);
+        using (ErrorTracker.Init(o => o.Store = store))
+        {
+            var hash = ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+            (await store.GetAsync(hash!, CancellationToken.None))!.Record.Count.Should().Be(1);
+            ErrorTracker.Statistics!.StoreFailures.Should().Be(2);
+            ErrorTracker.Statistics!.Lost.Should().Be(0);
+        }
+    }
+
+    [Test]
+    public async Task A_store_that_keeps_failing_costs_the_records_but_not_the_application()
+    {
+        var store = new ControllableStore();
+        store.FailNext(int.MaxValue);
+        using (ErrorTracker.Init(o => o.Store = store))
+        {
+            FluentActions.Invoking(() => ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder))).Should().NotThrow();
+
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("a batch given up on no longer holds a flush");
+            ErrorTracker.Statistics!.Lost.Should().Be(1);
+            ErrorTracker.Statistics!.StoreFailures.Should().Be(3);
+        }
+    }
+
+    [Test]
+    public async Task Flush_times_out_while_the_store_is_stuck()
+    {
+        var store = new ControllableStore();
+        store.Hold();
+        using (ErrorTracker.Init(o => o.Store = store))
+        {
+            ErrorTracker.CaptureMessage("stuck");
+            await store.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+
+            (await ErrorTracker.FlushAsync(TimeSpan.FromMilliseconds(100))).Should().BeFalse();
+
+            store.Release();
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+        }
+    }
+
+    [Test]
+    public async Task Shutdown_gives_up_after_its_timeout_and_counts_what_was_lost()
+    {
+        var store = new ControllableStore();
+        store.Hold();
+        var handle = ErrorTracker.Init(o =>
+        {
+            o.Store = store;
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+            o.BatchSize = 1;
+        });
+        var tracker = ErrorTracker.Current!;
+        ErrorTracker.CaptureMessage("first");
+        await store.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        ErrorTracker.CaptureMessage("second");
+
+        var stopping = Task.Run(handle.Dispose);
+        (await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(10)))).Should().Be(stopping, "disposal must not hang on a stuck store");
+
+        tracker.Statistics.Lost.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Many_threads_record_at_once_without_losing_a_count()
+    {
+        using (ErrorTracker.Init())
+        {
+            var threads = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            {
+                for (var i = 0; i < 1_000; i++)
+                {
+                    ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+                }
+            }));
+            await Task.WhenAll(threads);
+
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
+            var store = ((ErrorTrackerEngine)ErrorTracker.Current!).Store;
+            var page = await store.ListAsync(new ErrorQuery(), CancellationToken.None);
+            page.Items.Should().ContainSingle().Which.Count.Should().Be(8_000);
+            ErrorTracker.Statistics!.Dropped.Should().Be(0);
+        }
+    }
+
+    private static void Configure(ErrorTrackerOptions options, IErrorStore store, QueueFullMode mode)
+    {
+        options.Store = store;
+        options.QueueCapacity = 5;
+        options.BatchSize = 1;
+        options.QueueFullMode = mode;
+    }
+}

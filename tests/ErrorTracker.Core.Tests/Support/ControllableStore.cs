@@ -1,0 +1,60 @@
+using ErrorTracking.Records;
+using ErrorTracking.Storage;
+
+namespace ErrorTracking.Tests.Support;
+
+/// <summary>
+/// A real in-memory store whose writes can be held at a gate or made to fail, to drive the pipeline into the
+/// states a slow or broken database puts it in.
+/// </summary>
+internal sealed class ControllableStore : IErrorStore
+{
+    private readonly InMemoryErrorStore _inner = new();
+    private readonly SemaphoreSlim _gate = new(0);
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _failuresLeft;
+    private int _saveCalls;
+
+    public bool Held { get; private set; }
+
+    public int SaveCalls => Volatile.Read(ref _saveCalls);
+
+    /// <summary>Completes when a write has reached the gate.</summary>
+    public Task Entered => _entered.Task;
+
+    public void Hold() => Held = true;
+
+    public void Release()
+    {
+        Held = false;
+        _gate.Release(int.MaxValue / 2);
+    }
+
+    public void FailNext(int times) => Volatile.Write(ref _failuresLeft, times);
+
+    public async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _saveCalls);
+        if (Held)
+        {
+            _entered.TrySetResult();
+            await _gate.WaitAsync(cancellationToken);
+        }
+
+        if (Interlocked.Decrement(ref _failuresLeft) >= 0)
+        {
+            throw new IOException("database is locked");
+        }
+
+        return await _inner.SaveAsync(occurrences, cancellationToken);
+    }
+
+    public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => _inner.GetAsync(hash, cancellationToken);
+
+    public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
+
+    public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) =>
+        _inner.UpdateAsync(hash, update, cancellationToken);
+
+    public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => _inner.DeleteAsync(hash, cancellationToken);
+}
