@@ -272,6 +272,7 @@ internal sealed class EventCapturer
         }
     }
 
+    // Properties a subclass declares or overrides, except those every exception has (Message, StackTrace...).
     private static PropertyInfo[] InterestingProperties(Type type)
     {
         var result = new List<PropertyInfo>();
@@ -283,6 +284,7 @@ internal sealed class EventCapturer
                     && !typeof(Exception).IsAssignableFrom(property.PropertyType)
                     && !typeof(IEnumerable<Exception>).IsAssignableFrom(property.PropertyType)
                     && !typeof(MemberInfo).IsAssignableFrom(property.PropertyType)
+                    && typeof(Exception).GetProperty(property.Name) is null
                     && result.TrueForAll(p => p.Name != property.Name))
                 {
                     result.Add(property);

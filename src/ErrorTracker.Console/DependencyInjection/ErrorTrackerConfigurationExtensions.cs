@@ -1,0 +1,65 @@
+using ErrorTracking.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the tracker with its options bound from configuration (appsettings.json, environment variables...).</summary>
+public static class ErrorTrackerConfigurationExtensions
+{
+    private static readonly string[] ListKeys =
+    [
+        nameof(ErrorTrackerOptions.MaskedKeyHas),
+        nameof(ErrorTrackerOptions.MaskedValuePatterns),
+        nameof(ErrorTrackerOptions.RecipientEmails),
+        nameof(ErrorTrackerOptions.InAppExclude),
+        nameof(ErrorTrackerOptions.InAppInclude),
+    ];
+
+    /// <summary>
+    /// Registers <c>IErrorTracker</c> with its options bound from <paramref name="configuration"/>: pass the
+    /// <c>ErrorTracker</c> section, or a configuration root that has one. A list given in configuration replaces
+    /// the default list rather than adding to it, and an empty string empties it (<c>"MaskedKeyHas": ""</c>
+    /// turns masking by name off, as upstream's empty tuple does); a single string counts as a list of one, as
+    /// upstream's recipient setting does.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The <c>ErrorTracker</c> section, or a root that contains it.</param>
+    /// <returns>A builder to choose storage, masking, context, notification and ticketing.</returns>
+    public static IErrorTrackerBuilder AddErrorTracker(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var nested = configuration.GetSection(ErrorTrackerOptions.SectionName);
+        var section = nested.Exists() ? nested : configuration;
+        return services.AddErrorTracker(options => Bind(section, options));
+    }
+
+    private static void Bind(IConfiguration section, ErrorTrackerOptions options)
+    {
+        section.Bind(options);
+        foreach (var key in ListKeys)
+        {
+            var list = section.GetSection(key);
+            if (list.Value is null && !list.GetChildren().Any())
+            {
+                continue;
+            }
+
+            var values = list.Value is { } single
+                ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : list.GetChildren().Select(child => child.Value).OfType<string>().ToArray();
+            var target = key switch
+            {
+                nameof(ErrorTrackerOptions.MaskedKeyHas) => options.MaskedKeyHas = [],
+                nameof(ErrorTrackerOptions.MaskedValuePatterns) => options.MaskedValuePatterns = [],
+                nameof(ErrorTrackerOptions.RecipientEmails) => options.RecipientEmails = [],
+                nameof(ErrorTrackerOptions.InAppExclude) => options.InAppExclude = [],
+                _ => options.InAppInclude = [],
+            };
+            foreach (var value in values)
+            {
+                target.Add(value);
+            }
+        }
+    }
+}
