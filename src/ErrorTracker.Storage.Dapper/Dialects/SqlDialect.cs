@@ -1,0 +1,60 @@
+using System.Data.Common;
+
+namespace ErrorTracking.Storage;
+
+/// <summary>
+/// What differs between databases, in one place per database. The store's queries are shared; a dialect gives
+/// the schema, the atomic upsert and the few expressions each database spells its own way. Add SQL Server or
+/// MySQL by writing one.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>The database's name, for messages.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The literal for <see langword="false"/>.</summary>
+    public abstract string FalseLiteral { get; }
+
+    /// <summary>The literal for <see langword="true"/>.</summary>
+    public abstract string TrueLiteral { get; }
+
+    /// <summary>The schema, one entry per version; each entry's statements run in one transaction and must be idempotent.</summary>
+    /// <param name="tables">The table names.</param>
+    /// <returns>The migrations, oldest first; version N is entry N-1.</returns>
+    public abstract IReadOnlyList<IReadOnlyList<string>> Migrations(SqlTableNames tables);
+
+    /// <summary>
+    /// A statement run first in the migration transaction that keeps other processes from migrating at the same
+    /// time, or <see langword="null"/> when the transaction itself does.
+    /// </summary>
+    /// <param name="tables">The table names.</param>
+    /// <returns>The statement, or <see langword="null"/>.</returns>
+    public abstract string? MigrationLock(SqlTableNames tables);
+
+    /// <summary>
+    /// The atomic create-or-update of a group, returning the row as it stands afterwards: insert with count 1,
+    /// or add one to the count, move last seen forward and reopen it. Parameters: <c>@Hash</c>,
+    /// <c>@ExceptionName</c>, <c>@Message</c>, <c>@Host</c>, <c>@Path</c>, <c>@Method</c>, <c>@Application</c>,
+    /// <c>@Timestamp</c>. Returned columns as in <c>GroupColumns</c>.
+    /// </summary>
+    /// <param name="tables">The table names.</param>
+    /// <returns>The statement.</returns>
+    public abstract string UpsertGroup(SqlTableNames tables);
+
+    /// <summary>A case-insensitive "contains" test of a column against a parameter.</summary>
+    /// <param name="column">The column expression.</param>
+    /// <param name="parameter">The parameter, with its prefix (<c>@Host</c>).</param>
+    /// <returns>The boolean expression.</returns>
+    public abstract string Contains(string column, string parameter);
+
+    /// <summary>Prepares a newly opened connection (pragmas, session settings).</summary>
+    /// <param name="connection">The open connection.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the connection is ready.</returns>
+    public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Text as this database can store it; by default unchanged.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The text to store.</returns>
+    public virtual string Storable(string text) => text;
+}

@@ -1,0 +1,87 @@
+using System.Data.Common;
+
+namespace ErrorTracking.Storage;
+
+/// <summary>SQLite: one file, WAL mode so readers never wait for the writer, and a busy timeout for several processes.</summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    /// <inheritdoc />
+    public override string Name => "SQLite";
+
+    /// <inheritdoc />
+    public override string FalseLiteral => "0";
+
+    /// <inheritdoc />
+    public override string TrueLiteral => "1";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IReadOnlyList<string>> Migrations(SqlTableNames tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        return
+        [
+            [
+                $"""
+                CREATE TABLE IF NOT EXISTS {tables.Groups} (
+                    hash TEXT NOT NULL PRIMARY KEY,
+                    exception_name TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    application TEXT NULL,
+                    count INTEGER NOT NULL,
+                    created_on INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL,
+                    status INTEGER NOT NULL DEFAULT 0,
+                    notification_sent INTEGER NOT NULL DEFAULT 0,
+                    ticket_raised INTEGER NOT NULL DEFAULT 0,
+                    ticket_reference TEXT NULL)
+                """,
+                $"CREATE INDEX IF NOT EXISTS {tables.Groups}_last_seen ON {tables.Groups} (last_seen DESC, hash)",
+                $"CREATE INDEX IF NOT EXISTS {tables.Groups}_status ON {tables.Groups} (status, last_seen DESC)",
+                $"""
+                CREATE TABLE IF NOT EXISTS {tables.Occurrences} (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    group_hash TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    is_first INTEGER NOT NULL,
+                    payload TEXT NOT NULL)
+                """,
+                $"CREATE INDEX IF NOT EXISTS {tables.Occurrences}_group ON {tables.Occurrences} (group_hash, id)",
+                $"CREATE INDEX IF NOT EXISTS {tables.Occurrences}_timestamp ON {tables.Occurrences} (timestamp)",
+            ],
+        ];
+    }
+
+    /// <inheritdoc />
+    public override string? MigrationLock(SqlTableNames tables) => null;
+
+    /// <inheritdoc />
+    public override string UpsertGroup(SqlTableNames tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        return $"""
+            INSERT INTO {tables.Groups} (hash, exception_name, message, host, path, method, application, count, created_on, last_seen)
+            VALUES (@Hash, @ExceptionName, @Message, @Host, @Path, @Method, @Application, 1, @Timestamp, @Timestamp)
+            ON CONFLICT (hash) DO UPDATE SET
+                count = {tables.Groups}.count + 1,
+                last_seen = max({tables.Groups}.last_seen, excluded.last_seen),
+                status = 0
+            RETURNING {SqlErrorStore.GroupColumns}
+            """;
+    }
+
+    /// <inheritdoc />
+    public override string Contains(string column, string parameter) => $"instr(lower({column}), lower({parameter})) > 0";
+
+    /// <inheritdoc />
+    public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        // WAL lets the dashboard read while the writer writes; the busy timeout lets several processes share a file.
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
