@@ -11,8 +11,8 @@ public sealed class ErrorScope : IDisposable
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     private readonly Action<ErrorScope>? _onDispose;
     private Exception? _lastThrown;
-    private bool _completed;
-    private bool _disposed;
+    private volatile bool _completed;
+    private int _disposed;
 
     internal ErrorScope(ErrorScope? parent, IReadOnlyDictionary<string, object?>? initial, Action<ErrorScope>? onDispose)
     {
@@ -54,13 +54,25 @@ public sealed class ErrorScope : IDisposable
     /// <summary>Ends the scope, recording the last exception thrown inside it unless <see cref="Complete"/> was called.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
 
-        _disposed = true;
         _onDispose?.Invoke(this);
+    }
+
+    internal bool IsDisposed => Volatile.Read(ref _disposed) == 1;
+
+    /// <summary>The nearest scope from <paramref name="scope"/> upwards that is still open.</summary>
+    internal static ErrorScope? Open(ErrorScope? scope)
+    {
+        while (scope is not null && scope.IsDisposed)
+        {
+            scope = scope.Parent;
+        }
+
+        return scope;
     }
 
     /// <summary>This scope's and its parents' key/values, outermost first, so inner values win.</summary>
@@ -69,7 +81,10 @@ public sealed class ErrorScope : IDisposable
         var chain = new Stack<ErrorScope>();
         for (var scope = this; scope is not null; scope = scope.Parent)
         {
-            chain.Push(scope);
+            if (!scope.IsDisposed || scope == this)
+            {
+                chain.Push(scope);
+            }
         }
 
         var result = new List<KeyValuePair<string, object?>>();

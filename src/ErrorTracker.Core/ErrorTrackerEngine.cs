@@ -25,14 +25,27 @@ namespace ErrorTracking;
 /// </summary>
 internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDisposable
 {
+    /// <summary>What was recorded for an exception object, and how often it was thrown since.</summary>
+    private sealed class RecordedThrow(string hash, string trace)
+    {
+        private int _throwsSince;
+
+        public string Hash { get; } = hash;
+
+        public string Trace { get; } = trace;
+
+        public bool ThrownSince => Volatile.Read(ref _throwsSince) > 0;
+
+        public void Thrown() => Interlocked.Increment(ref _throwsSince);
+    }
+
     private readonly ErrorTrackerOptions _options;
     private readonly EventCapturer _capturer;
     private readonly BackgroundWriter _writer;
     private readonly TrackerCounters _counters = new();
     private readonly ILogger _logger;
     private readonly AsyncLocal<ErrorScope?> _currentScope = new();
-    private readonly ConditionalWeakTable<Exception, string> _recorded = new();
-    private int _watchingThrows;
+    private readonly ConditionalWeakTable<Exception, RecordedThrow> _recorded = new();
     private int _disposed;
 
     private ErrorTrackerEngine(ErrorTrackerOptions options, IErrorStore store, IReadOnlyList<IContextBuilder> contextBuilders,
@@ -52,8 +65,9 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         var application = options.ApplicationName ?? Assembly.GetEntryAssembly()?.GetName().Name;
         _capturer = new EventCapturer(renderer, frames, options.CaptureStaticFields ? new StaticFieldReader(renderer) : null,
             contextBuilders, time, application, options.IncludeMessageInFingerprint, options.Fingerprint, _logger);
-        var delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, _logger);
-        _writer = new BackgroundWriter(options, store, delivery, _counters, _logger);
+        AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
+        var delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, _logger, _capturer.Describe);
+        _writer = new BackgroundWriter(options, store, delivery, _counters, _logger, _capturer.Describe);
     }
 
     /// <summary>The store occurrences are written to.</summary>
@@ -121,7 +135,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         }
         catch (Exception failure)
         {
-            TrackerLog.CaptureFailed(_logger, EventCapturer.MessageType, failure);
+            LogCaptureFailure(EventCapturer.MessageType, failure);
             return null;
         }
     }
@@ -136,9 +150,15 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
         try
         {
-            if (_recorded.TryGetValue(exception, out var known))
+            // One throw is one occurrence, however many layers record it: recorded again as it propagates (a
+            // rethrow extends the trace) or twice where it was caught (not thrown since), it counts once. A cached
+            // instance thrown afresh, even from the same place, counts again.
+            var trace = exception.StackTrace ?? "";
+            if (_recorded.TryGetValue(exception, out var known)
+                && ((trace.Length > known.Trace.Length && trace.StartsWith(known.Trace, StringComparison.Ordinal))
+                    || (trace == known.Trace && !known.ThrownSince)))
             {
-                return known;
+                return known.Hash;
             }
 
             if (_options.ShouldRecord is { } shouldRecord && !shouldRecord(exception))
@@ -147,13 +167,13 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             }
 
             var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context));
-            _recorded.AddOrUpdate(exception, occurrence.Hash);
+            _recorded.AddOrUpdate(exception, new RecordedThrow(occurrence.Hash, trace));
             Enqueue(occurrence);
             return occurrence.Hash;
         }
         catch (Exception failure)
         {
-            TrackerLog.CaptureFailed(_logger, exception.GetType().FullName ?? exception.GetType().Name, failure);
+            LogCaptureFailure(exception.GetType().FullName ?? exception.GetType().Name, failure);
             return null;
         }
     }
@@ -161,12 +181,12 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     /// <inheritdoc />
     public ErrorScope BeginScope(IReadOnlyDictionary<string, object?>? context = null)
     {
-        if (Interlocked.Exchange(ref _watchingThrows, 1) == 0)
+        if (Volatile.Read(ref _disposed) == 1)
         {
-            AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
+            return new ErrorScope(parent: null, context, onDispose: null);
         }
 
-        var scope = new ErrorScope(_currentScope.Value, context, EndScope);
+        var scope = new ErrorScope(ErrorScope.Open(_currentScope.Value), context, EndScope);
         _currentScope.Value = scope;
         return scope;
     }
@@ -183,10 +203,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             return;
         }
 
-        if (Interlocked.Exchange(ref _watchingThrows, 0) == 1)
-        {
-            AppDomain.CurrentDomain.FirstChanceException -= OnFirstChanceException;
-        }
+        AppDomain.CurrentDomain.FirstChanceException -= OnFirstChanceException;
 
         ErrorTracker.Detach(this);
         await _writer.DisposeAsync().ConfigureAwait(false);
@@ -225,13 +242,34 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         }
         finally
         {
-            if (ReferenceEquals(_currentScope.Value, scope))
+            // Scopes disposed out of order must not stay current: fall back to the nearest one still open.
+            if (ReferenceEquals(_currentScope.Value, scope) || _currentScope.Value?.IsDisposed == true)
             {
-                _currentScope.Value = scope.Parent;
+                _currentScope.Value = ErrorScope.Open(scope.Parent);
             }
         }
     }
 
-    private void OnFirstChanceException(object? sender, FirstChanceExceptionEventArgs e) =>
+    private void LogCaptureFailure(string exceptionType, Exception failure)
+    {
+        try
+        {
+            TrackerLog.CaptureFailed(_logger, exceptionType, _capturer.Describe(failure));
+        }
+        catch (Exception)
+        {
+            // A logger that throws must not carry the failure into the application either.
+        }
+    }
+
+    // Runs for every exception thrown in the process: two lookups, nothing more.
+    private void OnFirstChanceException(object? sender, FirstChanceExceptionEventArgs e)
+    {
+        if (_recorded.TryGetValue(e.Exception, out var recorded))
+        {
+            recorded.Thrown();
+        }
+
         _currentScope.Value?.ObserveThrown(e.Exception);
+    }
 }

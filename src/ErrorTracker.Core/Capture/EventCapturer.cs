@@ -85,7 +85,7 @@ internal sealed class EventCapturer
             }
             catch (Exception failure)
             {
-                TrackerLog.ContextBuilderFailed(_logger, builder.GetType().FullName ?? builder.GetType().Name, failure);
+                TrackerLog.ContextBuilderFailed(_logger, builder.GetType().FullName ?? builder.GetType().Name, Describe(failure));
             }
         }
 
@@ -133,12 +133,15 @@ internal sealed class EventCapturer
             }
             catch (Exception failure)
             {
-                TrackerLog.FingerprintFailed(_logger, failure);
+                TrackerLog.FingerprintFailed(_logger, Describe(failure));
             }
         }
 
         return Fingerprint.Hash(Fingerprint.DefaultKey(occurrence.Exception, _includeMessageInFingerprint || isMessage));
     }
+
+    /// <summary>An exception as the tracker's own log may show it: its type and its masked message.</summary>
+    public string Describe(Exception failure) => $"{failure.GetType().FullName}: {_renderer.MaskAndClip(SafeMessage(failure))}";
 
     private ExceptionDetail ReadException(Exception exception, int depth, HashSet<Exception> seen, HashSet<Type> staticsSeen,
         ref int chainBudget)
@@ -173,7 +176,7 @@ internal sealed class EventCapturer
 
         return new ExceptionDetail
         {
-            Type = exception.GetType().FullName ?? exception.GetType().Name,
+            Type = TypeNames.FormatQualified(exception.GetType()),
             Message = _renderer.MaskAndClip(SafeMessage(exception)),
             Properties = ReadProperties(exception),
             Data = ReadData(exception),

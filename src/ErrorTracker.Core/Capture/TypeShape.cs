@@ -19,6 +19,8 @@ internal enum TypeShapeKind
     NameValueCollection,
     Dictionary,
     KeyValuePairs,
+    Pair,
+    Tuple,
     Collection,
     ToStringObject,
     Object,

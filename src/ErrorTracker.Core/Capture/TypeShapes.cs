@@ -57,6 +57,17 @@ internal sealed class TypeShapes
             return new TypeShape(TypeShapeKind.Skipped, name, reason, []);
         }
 
+        if (type == typeof(DictionaryEntry) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)))
+        {
+            // Its ToString would show "[password, hunter2]": render it as an entry so the key is checked.
+            return new TypeShape(TypeShapeKind.Pair, name, null, [type.GetProperty("Key")!, type.GetProperty("Value")!]);
+        }
+
+        if (typeof(ITuple).IsAssignableFrom(type))
+        {
+            return TypeShape.Of(TypeShapeKind.Tuple, name);
+        }
+
         if (typeof(NameValueCollection).IsAssignableFrom(type))
         {
             return TypeShape.Of(TypeShapeKind.NameValueCollection, name);
@@ -139,6 +150,12 @@ internal sealed class TypeShapes
         if (typeof(MemberInfo).IsAssignableFrom(type) || typeof(Assembly).IsAssignableFrom(type) || typeof(Module).IsAssignableFrom(type))
         {
             return "reflection object";
+        }
+
+        if (type.Namespace is "Castle.Proxies" or "Castle.DynamicProxy")
+        {
+            // Lazy-loading proxies run database queries from their getters.
+            return "proxy";
         }
 
         if (type.IsPointer || type == typeof(IntPtr) || type == typeof(UIntPtr) || type.IsByRefLike)

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Specialized;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Text.Json;
 using ErrorTracking.Masking;
@@ -70,9 +71,22 @@ internal sealed class ValueRenderer
     public string Clip(string text) =>
         text.Length <= _limits.MaxStringLength ? text : string.Concat(text.AsSpan(0, _limits.MaxStringLength), "...");
 
-    public string MaskAndClip(string text) => Clip(_masker.MaskText(text));
+    // Clipped before it is scanned, so an attacker's megabyte costs the scan of MaxStringLength characters only.
+    public string MaskAndClip(string text) => Clip(_masker.MaskText(Clip(text)));
 
     private RecordedValue Render(object? value, RenderState state, int depth)
+    {
+        try
+        {
+            return RenderUnguarded(value, state, depth);
+        }
+        catch (Exception exception)
+        {
+            return Failed(exception);
+        }
+    }
+
+    private RecordedValue RenderUnguarded(object? value, RenderState state, int depth)
     {
         if (value is null)
         {
@@ -117,6 +131,8 @@ internal sealed class ValueRenderer
             {
                 TypeShapeKind.Dictionary => RenderDictionary((IDictionary)value, shape, state, depth),
                 TypeShapeKind.KeyValuePairs => RenderPairs((IEnumerable)value, shape, state, depth),
+                TypeShapeKind.Pair => RenderPairs(new[] { value }, shape, state, depth),
+                TypeShapeKind.Tuple => RenderTuple((ITuple)value, shape, state, depth),
                 TypeShapeKind.NameValueCollection => RenderNameValues((NameValueCollection)value, shape, state, depth),
                 TypeShapeKind.Collection => RenderCollection((IEnumerable)value, shape, state, depth),
                 TypeShapeKind.ToStringObject => RecordedValue.Scalar(MaskAndClip(SafeToString(value)), shape.TypeName),
@@ -213,6 +229,21 @@ internal sealed class ValueRenderer
         }
 
         return Container(RecordedValueKind.Dictionary, shape, children, total);
+    }
+
+    // Tuple elements have no names at run time; an element after a string that names a secret is masked.
+    private RecordedValue RenderTuple(ITuple tuple, TypeShape shape, RenderState state, int depth)
+    {
+        var children = new List<NamedValue>(tuple.Length);
+        for (var i = 0; i < tuple.Length && i < _limits.MaxCollectionItems; i++)
+        {
+            var name = $"Item{i + 1}";
+            children.Add(i > 0 && tuple[i - 1] is string previous && _masker.TryMaskName(previous, out var replacement)
+                ? new NamedValue(name, RecordedValue.Masked(replacement))
+                : Entry(name, tuple[i], state, depth));
+        }
+
+        return Container(RecordedValueKind.Object, shape, children, tuple.Length);
     }
 
     private RecordedValue RenderNameValues(NameValueCollection values, TypeShape shape, RenderState state, int depth)
@@ -339,11 +370,12 @@ internal sealed class ValueRenderer
         OriginalCount = total > children.Count ? total : null,
     };
 
+    // Keys are text like any other: a connection string used as a key is masked too.
     private string KeyText(object? key) => key switch
     {
         null => "null",
-        string text => Clip(text),
-        _ => Clip(SafeToString(key)),
+        string text => MaskAndClip(text),
+        _ => MaskAndClip(SafeToString(key)),
     };
 
     private static string FormatScalar(object value) => value switch

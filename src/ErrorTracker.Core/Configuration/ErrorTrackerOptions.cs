@@ -24,7 +24,7 @@ public sealed class ErrorTrackerOptions
     public static IReadOnlyList<string> DefaultMaskedKeys { get; } =
     [
         "password", "secret", "passwd", "pwd", "token", "apikey", "api_key", "authorization", "cookie", "session",
-        "credential", "private_key", "privatekey", "jwt", "csrf", "xsrf",
+        "credential", "private_key", "privatekey", "jwt", "csrf", "xsrf", "accountkey", "accesskey",
     ];
 
     /// <summary>The default namespaces whose frames are not the application's own.</summary>

@@ -5,39 +5,44 @@ namespace ErrorTracking.Diagnostics;
 /// <summary>
 /// The tracker's own log lines. The tracker never throws into the application; what goes wrong inside it goes
 /// here, under categories starting with <c>ErrorTracking</c>, which the logging integration never records.
+/// Failures are logged as their type and masked message, never as the exception object: a store's or a
+/// notifier's exception may quote the very data that was masked.
 /// </summary>
 internal static partial class TrackerLog
 {
     /// <summary>The category the tracker logs under.</summary>
     public const string Category = "ErrorTracking";
 
-    [LoggerMessage(1, LogLevel.Warning, "ErrorTracker could not capture an exception of type {ExceptionType}; it was not recorded.")]
-    public static partial void CaptureFailed(ILogger logger, string exceptionType, Exception failure);
+    [LoggerMessage(1, LogLevel.Warning, "ErrorTracker could not capture an exception of type {ExceptionType}; it was not recorded: {Failure}")]
+    public static partial void CaptureFailed(ILogger logger, string exceptionType, string failure);
 
     [LoggerMessage(2, LogLevel.Warning, "ErrorTracker's queue is full (capacity {Capacity}): {Dropped} occurrence(s) dropped so far.")]
     public static partial void QueueFull(ILogger logger, int capacity, long dropped);
 
-    [LoggerMessage(3, LogLevel.Warning, "ErrorTracker could not store {Count} occurrence(s) (attempt {Attempt} of {Attempts}).")]
-    public static partial void StoreFailed(ILogger logger, int count, int attempt, int attempts, Exception failure);
+    [LoggerMessage(3, LogLevel.Warning, "ErrorTracker could not store {Count} occurrence(s) (attempt {Attempt} of {Attempts}): {Failure}")]
+    public static partial void StoreFailed(ILogger logger, int count, int attempt, int attempts, string failure);
 
     [LoggerMessage(4, LogLevel.Error, "ErrorTracker gave up storing {Count} occurrence(s) after {Attempts} attempts.")]
     public static partial void StoreGaveUp(ILogger logger, int count, int attempts);
 
-    [LoggerMessage(5, LogLevel.Warning, "ErrorTracker notifier {Notifier} failed for group {Hash}.")]
-    public static partial void NotifierFailed(ILogger logger, string notifier, string hash, Exception failure);
+    [LoggerMessage(5, LogLevel.Warning, "ErrorTracker notifier {Notifier} failed for group {Hash}: {Failure}")]
+    public static partial void NotifierFailed(ILogger logger, string notifier, string hash, string failure);
 
-    [LoggerMessage(6, LogLevel.Warning, "ErrorTracker ticketing {Ticketing} failed for group {Hash}.")]
-    public static partial void TicketingFailed(ILogger logger, string ticketing, string hash, Exception failure);
+    [LoggerMessage(6, LogLevel.Warning, "ErrorTracker ticketing {Ticketing} failed for group {Hash}: {Failure}")]
+    public static partial void TicketingFailed(ILogger logger, string ticketing, string hash, string failure);
 
-    [LoggerMessage(7, LogLevel.Warning, "ErrorTracker context builder {Builder} failed; the occurrence is recorded without its context.")]
-    public static partial void ContextBuilderFailed(ILogger logger, string builder, Exception failure);
+    [LoggerMessage(7, LogLevel.Warning, "ErrorTracker context builder {Builder} failed; the occurrence is recorded without its context: {Failure}")]
+    public static partial void ContextBuilderFailed(ILogger logger, string builder, string failure);
 
-    [LoggerMessage(8, LogLevel.Warning, "ErrorTracker's custom fingerprint failed; the default grouping was used.")]
-    public static partial void FingerprintFailed(ILogger logger, Exception failure);
+    [LoggerMessage(8, LogLevel.Warning, "ErrorTracker's custom fingerprint failed; the default grouping was used: {Failure}")]
+    public static partial void FingerprintFailed(ILogger logger, string failure);
 
     [LoggerMessage(9, LogLevel.Error, "ErrorTracker stopped with {Count} occurrence(s) not stored within the shutdown timeout of {Timeout}.")]
     public static partial void ShutdownLost(ILogger logger, long count, TimeSpan timeout);
 
-    [LoggerMessage(10, LogLevel.Warning, "ErrorTracker could not update group {Hash} after delivering it.")]
-    public static partial void UpdateFailed(ILogger logger, string hash, Exception failure);
+    [LoggerMessage(10, LogLevel.Warning, "ErrorTracker could not update group {Hash} after delivering it: {Failure}")]
+    public static partial void UpdateFailed(ILogger logger, string hash, string failure);
+
+    [LoggerMessage(11, LogLevel.Error, "ErrorTracker's writer failed on a batch of {Count} occurrence(s), which are lost: {Failure}")]
+    public static partial void WriterFailed(ILogger logger, int count, string failure);
 }

@@ -33,19 +33,7 @@ public static partial class Fingerprint
         var anyInApp = chain.Any(e => e.Frames.Any(f => f.InApp));
         var anyFrame = chain.Any(e => e.Frames.Count > 0);
         var key = new StringBuilder();
-        foreach (var link in chain)
-        {
-            key.Append("type:").Append(link.Type).Append('\n');
-            foreach (var frame in link.Frames)
-            {
-                if (frame.InApp || !anyInApp)
-                {
-                    key.Append("frame:").Append(NormalizeName(frame.DeclaringType)).Append('.')
-                        .Append(NormalizeName(frame.Method)).Append('(')
-                        .AppendJoin(',', frame.Parameters.Select(p => p.TypeName)).Append(")\n");
-                }
-            }
-        }
+        AppendKey(key, exception, anyInApp);
 
         if (includeMessage || !anyFrame)
         {
@@ -53,6 +41,36 @@ public static partial class Fingerprint
         }
 
         return key.ToString();
+    }
+
+    // Inner exceptions are keyed in a canonical order without repeats: Parallel and Task.WhenAll add them in
+    // completion order, and the same failure must not split by which task finished first.
+    private static void AppendKey(StringBuilder key, ExceptionDetail exception, bool inAppOnly)
+    {
+        key.Append("type:").Append(exception.Type).Append('\n');
+        foreach (var frame in exception.Frames)
+        {
+            if (frame.InApp || !inAppOnly)
+            {
+                key.Append("frame:").Append(NormalizeName(frame.DeclaringType)).Append('.')
+                    .Append(NormalizeName(frame.Method)).Append('(')
+                    .AppendJoin(',', frame.Parameters.Select(p => p.TypeName)).Append(")\n");
+            }
+        }
+
+        var inner = exception.InnerExceptions
+            .Select(child =>
+            {
+                var childKey = new StringBuilder();
+                AppendKey(childKey, child, inAppOnly);
+                return childKey.ToString();
+            })
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        foreach (var childKey in inner)
+        {
+            key.Append(childKey);
+        }
     }
 
     /// <summary>

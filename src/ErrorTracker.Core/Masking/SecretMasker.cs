@@ -45,6 +45,11 @@ internal sealed partial class SecretMasker
                 masked = MaskPairs(masked);
             }
 
+            if (masked.Contains("</", StringComparison.Ordinal))
+            {
+                masked = XmlElement().Replace(masked, MaskElement);
+            }
+
             if (masked.Contains('@'))
             {
                 masked = UrlUserInfo().Replace(masked, m => m.Groups["prefix"].Value + _mask + "@");
@@ -80,7 +85,9 @@ internal sealed partial class SecretMasker
                 continue;
             }
 
-            var (innerStart, innerEnd, valueEnd) = FindValue(text, valueStart, match.Groups["sep"].Value.Contains('='));
+            var key = match.Groups["key"].Value;
+            var (innerStart, innerEnd, valueEnd) = FindValue(text, valueStart, match.Groups["sep"].Value.Contains('='),
+                toLineEnd: key.Contains("authorization", StringComparison.OrdinalIgnoreCase));
             result ??= new StringBuilder(text.Length);
             result.Append(text, copied, innerStart - copied).Append(replacement);
             copied = innerEnd;
@@ -91,9 +98,16 @@ internal sealed partial class SecretMasker
     }
 
     /// <summary>Where a value starts and ends: inside its quotes, else up to the next delimiter.</summary>
-    private static (int InnerStart, int InnerEnd, int ValueEnd) FindValue(string text, int start, bool assignment)
+    private static (int InnerStart, int InnerEnd, int ValueEnd) FindValue(string text, int start, bool assignment, bool toLineEnd)
     {
         var first = text[start];
+        if (first == '\\' && start + 1 < text.Length && text[start + 1] == '"')
+        {
+            // A JSON string inside a string: the value ends at the next escaped quote.
+            var close = text.IndexOf("\\\"", start + 2, StringComparison.Ordinal);
+            return close < 0 ? (start + 2, text.Length, text.Length) : (start + 2, close, close + 2);
+        }
+
         if (first is '"' or '\'')
         {
             for (var i = start + 1; i < text.Length; i++)
@@ -111,11 +125,24 @@ internal sealed partial class SecretMasker
             return (start + 1, text.Length, text.Length);
         }
 
+        if (toLineEnd)
+        {
+            // An authorization header's value is a scheme and a credential; all of it is secret.
+            var lineEnd = text.AsSpan(start).IndexOfAny('\r', '\n');
+            var end = lineEnd < 0 ? text.Length : start + lineEnd;
+            return (start, end, end);
+        }
+
         // After '=' (connection strings, query strings) a value may hold spaces; after ':' it is one token.
-        var end = text.AsSpan(start).IndexOfAny(assignment ? ";&\r\n\"'<>" : " \t;,&\r\n\"'<>");
-        var stop = end < 0 ? text.Length : start + end;
+        var stopAt = text.AsSpan(start).IndexOfAny(assignment ? ";&\r\n\"'<>" : " \t;,&\r\n\"'<>");
+        var stop = stopAt < 0 ? text.Length : start + stopAt;
         return (start, stop, stop);
     }
+
+    private string MaskElement(Match match) =>
+        _rule.TryMask(match.Groups["tag"].Value, out var replacement)
+            ? $"<{match.Groups["tag"].Value}>{replacement}</{match.Groups["tag"].Value}>"
+            : match.Value;
 
     private string MaskMatch(Match match)
     {
@@ -129,13 +156,17 @@ internal sealed partial class SecretMasker
         return string.Concat(match.Value.AsSpan(0, relative), _mask, match.Value.AsSpan(relative + secret.Length));
     }
 
-    // The key of key=value, key: value, "key": "value" and 'key'='value'.
-    [GeneratedRegex("""["']?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>["']?[ \t]*[=:][ \t]*)""", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    // The key of key=value, key: value, "key": "value", 'key'='value' and \"key\": \"value\" (JSON inside a string).
+    // The look-behind starts a key only at a word boundary, which keeps the scan linear on long runs of letters.
+    [GeneratedRegex("""(?<![A-Za-z0-9_.\-])(?:\\?["'])?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>(?:\\?["'])?\s*[=:]\s*)""", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
     private static partial Regex KeyAndSeparator();
 
     [GeneratedRegex(@"\b(?<scheme>Bearer|Basic|Digest)\s+[A-Za-z0-9\-._~+/]{6,}=*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, PatternTimeoutMilliseconds)]
     private static partial Regex AuthorizationScheme();
 
-    [GeneratedRegex(@"(?<prefix>\b[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]+:)[^@/?#\s]+@", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9+.\-])(?<prefix>[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]*:)[^@/?#\s]+@", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
     private static partial Regex UrlUserInfo();
+
+    [GeneratedRegex(@"<(?<tag>[A-Za-z_][A-Za-z0-9_.\-]{0,100})>[^<]*</\k<tag>>", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    private static partial Regex XmlElement();
 }

@@ -16,12 +16,14 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private const int StoreAttempts = 3;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan DropLogInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(1);
 
     private readonly Channel<ErrorEvent> _channel;
     private readonly IErrorStore _store;
     private readonly DeliveryDispatcher _delivery;
     private readonly TrackerCounters _counters;
     private readonly ILogger _logger;
+    private readonly Func<Exception, string> _describe;
     private readonly int _capacity;
     private readonly int _batchSize;
     private readonly TimeSpan _shutdownTimeout;
@@ -33,8 +35,10 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private long _lastDropLog;
     private int _disposed;
 
-    public BackgroundWriter(ErrorTrackerOptions options, IErrorStore store, DeliveryDispatcher delivery, TrackerCounters counters, ILogger logger)
+    public BackgroundWriter(ErrorTrackerOptions options, IErrorStore store, DeliveryDispatcher delivery, TrackerCounters counters, ILogger logger,
+        Func<Exception, string> describe)
     {
+        _describe = describe;
         _store = store;
         _delivery = delivery;
         _counters = counters;
@@ -57,13 +61,15 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     /// <summary>Queues an occurrence without waiting; <see langword="false"/> when it was dropped.</summary>
     public bool TryEnqueue(ErrorEvent occurrence)
     {
+        // Counted before it is written, so a flush started after this call returns always waits for it.
+        Interlocked.Increment(ref _accepted);
         if (!_channel.Writer.TryWrite(occurrence))
         {
+            Interlocked.Increment(ref _finished);
             OnDropped();
             return false;
         }
 
-        Interlocked.Increment(ref _accepted);
         return true;
     }
 
@@ -115,10 +121,14 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             _counters.AddLost(pending);
             TrackerLog.ShutdownLost(_logger, pending, _shutdownTimeout);
             await _stopping.CancelAsync().ConfigureAwait(false);
-            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // A store or notifier that ignores cancellation must not hold the host's shutdown hostage.
+            await _loop.WaitAsync(CancellationGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        _stopping.Dispose();
+        if (_loop.IsCompleted)
+        {
+            _stopping.Dispose();
+        }
     }
 
     private async Task RunAsync()
@@ -134,7 +144,17 @@ internal sealed class BackgroundWriter : IAsyncDisposable
                     batch.Add(occurrence);
                 }
 
-                await StoreAsync(batch).ConfigureAwait(false);
+                try
+                {
+                    await StoreAsync(batch).ConfigureAwait(false);
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
+                {
+                    // A bug in a store or a notifier must not end the loop: the queue would fill and drop everything.
+                    _counters.AddLost(batch.Count);
+                    TrackerLog.WriterFailed(_logger, batch.Count, _describe(failure));
+                }
+
                 Interlocked.Add(ref _finished, batch.Count);
                 batch.Clear();
                 PulseProgress();
@@ -159,11 +179,16 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             try
             {
                 records = await _store.SaveAsync(batch, _stopping.Token).ConfigureAwait(false);
+                if (records is null || records.Count != batch.Count)
+                {
+                    throw new InvalidOperationException(
+                        $"{_store.GetType().Name}.SaveAsync returned {records?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} records for {batch.Count} occurrences.");
+                }
             }
             catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
                 _counters.AddStoreFailure();
-                TrackerLog.StoreFailed(_logger, batch.Count, attempt, StoreAttempts, failure);
+                TrackerLog.StoreFailed(_logger, batch.Count, attempt, StoreAttempts, _describe(failure));
                 if (attempt == StoreAttempts)
                 {
                     _counters.AddLost(batch.Count);

@@ -19,11 +19,13 @@ internal sealed class DeliveryDispatcher
     private readonly IReadOnlyList<ITicketing> _ticketing;
     private readonly IErrorStore _store;
     private readonly ILogger _logger;
+    private readonly Func<Exception, string> _describe;
     private readonly string[] _recipients;
 
     public DeliveryDispatcher(ErrorTrackerOptions options, IReadOnlyList<INotifier> notifiers, IReadOnlyList<ITicketing> ticketing,
-        IErrorStore store, ILogger logger)
+        IErrorStore store, ILogger logger, Func<Exception, string> describe)
     {
+        _describe = describe;
         _options = options;
         _notifiers = notifiers;
         _ticketing = ticketing;
@@ -84,7 +86,7 @@ internal sealed class DeliveryDispatcher
             }
             catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                TrackerLog.NotifierFailed(_logger, notifier.GetType().FullName ?? notifier.GetType().Name, record.Hash, failure);
+                TrackerLog.NotifierFailed(_logger, notifier.GetType().FullName ?? notifier.GetType().Name, record.Hash, _describe(failure));
             }
         }
 
@@ -103,7 +105,7 @@ internal sealed class DeliveryDispatcher
             }
             catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                TrackerLog.TicketingFailed(_logger, ticketing.GetType().FullName ?? ticketing.GetType().Name, record.Hash, failure);
+                TrackerLog.TicketingFailed(_logger, ticketing.GetType().FullName ?? ticketing.GetType().Name, record.Hash, _describe(failure));
             }
         }
 
@@ -118,7 +120,7 @@ internal sealed class DeliveryDispatcher
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            TrackerLog.UpdateFailed(_logger, hash, failure);
+            TrackerLog.UpdateFailed(_logger, hash, _describe(failure));
         }
     }
 }

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using ErrorTracking.Storage.Tests.Support;
+using ErrorTracking.Testing.Storage;
+using Npgsql;
+using static ErrorTracking.Testing.TestEvents;
+
+namespace ErrorTracking.Storage.Tests;
+
+public sealed class PostgresErrorStoreTests : ErrorStoreContract
+{
+    private readonly List<NpgsqlDataSource> _sources = [];
+
+    [TearDown]
+    public async Task DisposeSources()
+    {
+        foreach (var source in _sources)
+        {
+            await source.DisposeAsync();
+        }
+
+        _sources.Clear();
+    }
+
+    protected override async Task<IErrorStore> CreateStoreAsync() => SqlErrorStore.ForPostgres(await NewDatabaseAsync());
+
+    // PostgreSQL text cannot hold NUL; the dialect stores U+2400 instead, as documented.
+    protected override string Stored(string text) => text.Replace('\0', '\u2400').Replace('\ud800', '\uFFFD');
+
+    [Test]
+    public async Task Two_instances_on_one_database_lose_no_count_and_see_each_others_groups()
+    {
+        var server = await PostgresServer.RequireAsync();
+        var connectionString = await server.CreateDatabaseAsync();
+        var first = SqlErrorStore.ForPostgres(Track(NpgsqlDataSource.Create(connectionString)));
+        var second = SqlErrorStore.ForPostgres(Track(NpgsqlDataSource.Create(connectionString)));
+        var hash = HashOf("shared");
+
+        await Task.WhenAll(
+            Task.Run(async () => { for (var i = 0; i < 500; i++) await first.SaveAsync([Occurrence(hash)], CancellationToken.None); }),
+            Task.Run(async () => { for (var i = 0; i < 500; i++) await second.SaveAsync([Occurrence(hash)], CancellationToken.None); }),
+            second.SaveAsync([Occurrence(HashOf("only second"))], CancellationToken.None));
+
+        (await first.GetAsync(hash, CancellationToken.None))!.Record.Count.Should().Be(1_000);
+        (await first.ListAsync(new ErrorQuery(), CancellationToken.None)).TotalCount.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Migrating_concurrently_from_two_instances_is_safe_and_idempotent()
+    {
+        var dataSource = await NewDatabaseAsync();
+        var stores = Enumerable.Range(0, 4).Select(_ => SqlErrorStore.ForPostgres(dataSource)).ToList();
+
+        await Task.WhenAll(stores.Select(s => s.MigrateAsync(CancellationToken.None)));
+        await stores[0].MigrateAsync(CancellationToken.None);
+
+        (await stores[0].GetSchemaVersionAsync(CancellationToken.None)).Should().Be(1);
+    }
+
+    [Test]
+    [NonParallelizable]
+    public async Task A_stopped_server_raises_clear_errors_that_the_tracker_retries_through()
+    {
+        var server = await PostgresServer.RequireAsync();
+        var store = SqlErrorStore.ForPostgres(await NewDatabaseAsync());
+        await store.MigrateAsync(CancellationToken.None);
+
+        await server.StopServerAsync();
+        try
+        {
+            await store.Invoking(s => s.SaveAsync([Occurrence(HashOf("down"))], CancellationToken.None))
+                .Should().ThrowAsync<NpgsqlException>();
+            using (ErrorTracker.Init(o => o.Store = store))
+            {
+                FluentActions.Invoking(() => ErrorTracker.RecordException(new InvalidOperationException("while the database is down")))
+                    .Should().NotThrow();
+                var stopwatch = Stopwatch.StartNew();
+                (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
+                ErrorTracker.Statistics!.StoreFailures.Should().Be(3);
+                stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
+            }
+        }
+        finally
+        {
+            await server.StartServerAsync();
+        }
+
+        await store.SaveAsync([Occurrence(HashOf("back"))], CancellationToken.None);
+        (await store.GetAsync(HashOf("back"), CancellationToken.None)).Should().NotBeNull();
+    }
+
+    private async Task<NpgsqlDataSource> NewDatabaseAsync()
+    {
+        var server = await PostgresServer.RequireAsync();
+        return Track(NpgsqlDataSource.Create(await server.CreateDatabaseAsync()));
+    }
+
+    private NpgsqlDataSource Track(NpgsqlDataSource source)
+    {
+        _sources.Add(source);
+        return source;
+    }
+}
