@@ -45,6 +45,22 @@ public sealed class PostgresErrorStoreTests : ErrorStoreContract
     }
 
     [Test]
+    public async Task Two_processes_on_one_database_lose_no_count()
+    {
+        var server = await PostgresServer.RequireAsync();
+        var connectionString = await server.CreateDatabaseAsync();
+        var store = SqlErrorStore.ForPostgres(Track(NpgsqlDataSource.Create(connectionString)));
+        await store.MigrateAsync(CancellationToken.None);
+
+        await Task.WhenAll(
+            WriterProcess.RunAsync("postgres", connectionString, "across processes", 300),
+            WriterProcess.RunAsync("postgres", connectionString, "across processes", 300),
+            Task.Run(async () => { for (var i = 0; i < 300; i++) await store.SaveAsync([Occurrence(HashOf("across processes"))], CancellationToken.None); }));
+
+        (await store.GetAsync(HashOf("across processes"), CancellationToken.None))!.Record.Count.Should().Be(900);
+    }
+
+    [Test]
     public async Task Migrating_concurrently_from_two_instances_is_safe_and_idempotent()
     {
         var dataSource = await NewDatabaseAsync();

@@ -153,6 +153,21 @@ public sealed class SqliteErrorStoreTests : ErrorStoreContract
     }
 
     [Test]
+    public async Task Two_processes_on_one_file_lose_no_count()
+    {
+        var connectionString = $"Data Source={_folder.File("processes.db")}";
+        var store = SqlErrorStore.ForSqlite(connectionString);
+        await store.MigrateAsync(CancellationToken.None);
+
+        await Task.WhenAll(
+            WriterProcess.RunAsync("sqlite", connectionString, "across processes", 300),
+            WriterProcess.RunAsync("sqlite", connectionString, "across processes", 300),
+            Task.Run(async () => { for (var i = 0; i < 300; i++) await store.SaveAsync([Occurrence(HashOf("across processes"))], CancellationToken.None); }));
+
+        (await store.GetAsync(HashOf("across processes"), CancellationToken.None))!.Record.Count.Should().Be(900);
+    }
+
+    [Test]
     public async Task A_read_only_file_raises_a_clear_error_and_the_tracker_survives_it()
     {
         var path = _folder.File("readonly.db");

@@ -1,0 +1,21 @@
+using ErrorTracking.Storage;
+using ErrorTracking.Testing;
+using Npgsql;
+
+// Usage: ErrorTracker.StoreWriter sqlite|postgres <connection string> <hash name> <count>
+if (args.Length != 4 || !int.TryParse(args[3], out var count))
+{
+    Console.Error.WriteLine("usage: ErrorTracker.StoreWriter sqlite|postgres <connection string> <hash name> <count>");
+    return 2;
+}
+
+await using var dataSource = args[0] == "postgres" ? NpgsqlDataSource.Create(args[1]) : null;
+var store = dataSource is null ? SqlErrorStore.ForSqlite(args[1]) : SqlErrorStore.ForPostgres(dataSource);
+var hash = TestEvents.HashOf(args[2]);
+Console.WriteLine("ready");
+for (var i = 0; i < count; i++)
+{
+    await store.SaveAsync([TestEvents.Occurrence(hash, DateTimeOffset.UtcNow, message: $"from process {Environment.ProcessId}")], CancellationToken.None);
+}
+
+return 0;
