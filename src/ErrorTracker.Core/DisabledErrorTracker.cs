@@ -8,7 +8,7 @@ internal sealed class DisabledErrorTracker : IErrorTracker
 {
     public static DisabledErrorTracker Instance { get; } = new();
 
-    public ErrorTrackerStatistics Statistics { get; } = new(0, 0, 0, 0, 0, 0);
+    public ErrorTrackerStatistics Statistics { get; } = new(0, 0, 0, 0, 0, 0, 0);
 
     public string? RecordException(Exception exception, object? variables = null, IReadOnlyDictionary<string, object?>? context = null) => null;
 

@@ -75,7 +75,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
     /// <inheritdoc />
     public ErrorTrackerStatistics Statistics => new(
-        _counters.Recorded, _counters.Dropped, _counters.Stored, _counters.StoreFailures, _counters.Lost, _writer.QueueLength);
+        _counters.Recorded, _counters.Dropped, _counters.Stored, _counters.StoreFailures, _counters.Lost, _writer.QueueLength, _counters.Buffered);
 
     /// <summary>
     /// Builds a tracker from options and, when there is one, a service provider. Components named in the options

@@ -184,13 +184,14 @@ public sealed class SqlErrorStore : IErrorStore
                     Method = Clean(occurrence.Method),
                     Application = occurrence.Application is null ? null : Clean(occurrence.Application),
                     Timestamp = occurrence.Timestamp.UtcTicks,
+                    Occurrences = (long)Math.Max(1, occurrence.Occurrences),
                 }, transaction, cancellationToken)).ConfigureAwait(false);
                 results[i] = row.ToRecord();
                 await connection.ExecuteAsync(Command(_insertOccurrence, new
                 {
                     occurrence.Hash,
                     Timestamp = occurrence.Timestamp.UtcTicks,
-                    IsFirst = row.Count == 1,
+                    IsFirst = row.Count == Math.Max(1, occurrence.Occurrences),
                     Payload = Serialize(occurrence),
                 }, transaction, cancellationToken)).ConfigureAwait(false);
             }

@@ -107,6 +107,13 @@ public sealed class ErrorTrackerOptions
     /// <summary>Occurrences written to the store in one batch at most. Default: 100.</summary>
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// While the store is unavailable, occurrences wait in memory, repeats of one failure merged into one entry
+    /// with a count; this bounds how many distinct failures wait. Past it, the oldest is dropped and counted.
+    /// Default: 10,000.
+    /// </summary>
+    public int MaxBufferedGroups { get; set; } = 10_000;
+
     /// <summary>How long disposing the tracker waits for queued occurrences to be stored. Default: 5 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

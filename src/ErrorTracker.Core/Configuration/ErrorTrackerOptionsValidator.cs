@@ -29,6 +29,7 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         AtLeast(failures, nameof(options.PageSize), options.PageSize, 1);
         AtLeast(failures, nameof(options.QueueCapacity), options.QueueCapacity, 1);
         AtLeast(failures, nameof(options.BatchSize), options.BatchSize, 1);
+        AtLeast(failures, nameof(options.MaxBufferedGroups), options.MaxBufferedGroups, 1);
         AtLeast(failures, nameof(options.MaxStringLength), options.MaxStringLength, 1);
         AtLeast(failures, nameof(options.MaxCollectionItems), options.MaxCollectionItems, 1);
         AtLeast(failures, nameof(options.MaxDepth), options.MaxDepth, 1);

@@ -19,11 +19,8 @@ internal static partial class TrackerLog
     [LoggerMessage(2, LogLevel.Warning, "ErrorTracker's queue is full (capacity {Capacity}): {Dropped} occurrence(s) dropped so far.")]
     public static partial void QueueFull(ILogger logger, int capacity, long dropped);
 
-    [LoggerMessage(3, LogLevel.Warning, "ErrorTracker could not store {Count} occurrence(s) (attempt {Attempt} of {Attempts}): {Failure}")]
-    public static partial void StoreFailed(ILogger logger, int count, int attempt, int attempts, string failure);
-
-    [LoggerMessage(4, LogLevel.Error, "ErrorTracker gave up storing {Count} occurrence(s) after {Attempts} attempts.")]
-    public static partial void StoreGaveUp(ILogger logger, int count, int attempts);
+    [LoggerMessage(3, LogLevel.Warning, "ErrorTracker could not store {Count} occurrence(s); they wait in memory, merged by failure, and are retried with back-off: {Failure}")]
+    public static partial void StoreFailed(ILogger logger, int count, string failure);
 
     [LoggerMessage(5, LogLevel.Warning, "ErrorTracker notifier {Notifier} failed for group {Hash}: {Failure}")]
     public static partial void NotifierFailed(ILogger logger, string notifier, string hash, string failure);

@@ -13,8 +13,8 @@ namespace ErrorTracking.Pipeline;
 /// </summary>
 internal sealed class BackgroundWriter : IAsyncDisposable
 {
-    private const int StoreAttempts = 3;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DropLogInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(1);
 
@@ -32,7 +32,10 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private TaskCompletionSource _progress = NewProgress();
     private long _accepted;
     private long _finished;
+    private readonly OutageBuffer _buffer;
+    private TimeSpan _retryDelay = FirstRetryDelay;
     private long _lastDropLog;
+    private int _completing;
     private int _disposed;
 
     public BackgroundWriter(ErrorTrackerOptions options, IErrorStore store, DeliveryDispatcher delivery, TrackerCounters counters, ILogger logger,
@@ -46,6 +49,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         _capacity = options.QueueCapacity;
         _batchSize = options.BatchSize;
         _shutdownTimeout = options.ShutdownTimeout;
+        _buffer = new OutageBuffer(options.MaxBufferedGroups);
         var channelOptions = new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = options.QueueFullMode == QueueFullMode.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
@@ -110,6 +114,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             return;
         }
 
+        Volatile.Write(ref _completing, 1);
         _channel.Writer.TryComplete();
         try
         {
@@ -137,27 +142,54 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         var batch = new List<ErrorEvent>(_batchSize);
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            while (true)
             {
-                while (batch.Count < _batchSize && reader.TryRead(out var occurrence))
+                if (_buffer.IsEmpty)
                 {
-                    batch.Add(occurrence);
+                    if (!await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    while (batch.Count < _batchSize && reader.TryRead(out var occurrence))
+                    {
+                        batch.Add(occurrence);
+                    }
+
+                    if (await TryStoreAsync(batch, batch.Count).ConfigureAwait(false))
+                    {
+                        Finish(batch.Count);
+                    }
+                    else
+                    {
+                        foreach (var occurrence in batch)
+                        {
+                            Buffer(occurrence);
+                        }
+                    }
+
+                    batch.Clear();
+                    continue;
                 }
 
-                try
+                // The store is unavailable: keep taking what is recorded into the buffer, merged, and retry.
+                await Task.Delay(Volatile.Read(ref _completing) == 1 ? FirstRetryDelay : _retryDelay, _stopping.Token).ConfigureAwait(false);
+                while (reader.TryRead(out var occurrence))
                 {
-                    await StoreAsync(batch).ConfigureAwait(false);
-                }
-                catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
-                {
-                    // A bug in a store or a notifier must not end the loop: the queue would fill and drop everything.
-                    _counters.AddLost(batch.Count);
-                    TrackerLog.WriterFailed(_logger, batch.Count, _describe(failure));
+                    Buffer(occurrence);
                 }
 
-                Interlocked.Add(ref _finished, batch.Count);
-                batch.Clear();
-                PulseProgress();
+                var waiting = _buffer.Occurrences;
+                if (await TryStoreAsync(_buffer.ToBatch(), waiting).ConfigureAwait(false))
+                {
+                    _buffer.Clear();
+                    Finish(waiting);
+                    _retryDelay = FirstRetryDelay;
+                }
+                else
+                {
+                    _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -170,41 +202,65 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         }
     }
 
-    private async Task StoreAsync(List<ErrorEvent> batch)
+    /// <summary>Stores a batch and delivers it; <see langword="false"/> when the store failed and the batch must wait.</summary>
+    private async Task<bool> TryStoreAsync(List<ErrorEvent> batch, long occurrences)
     {
-        var delay = FirstRetryDelay;
-        for (var attempt = 1; attempt <= StoreAttempts; attempt++)
+        IReadOnlyList<ErrorRecord> records;
+        try
         {
-            IReadOnlyList<ErrorRecord> records;
-            try
+            records = await _store.SaveAsync(batch, _stopping.Token).ConfigureAwait(false);
+            if (records is null || records.Count != batch.Count)
             {
-                records = await _store.SaveAsync(batch, _stopping.Token).ConfigureAwait(false);
-                if (records is null || records.Count != batch.Count)
-                {
-                    throw new InvalidOperationException(
-                        $"{_store.GetType().Name}.SaveAsync returned {records?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} records for {batch.Count} occurrences.");
-                }
+                throw new InvalidOperationException(
+                    $"{_store.GetType().Name}.SaveAsync returned {records?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} records for {batch.Count} occurrences.");
             }
-            catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
-            {
-                _counters.AddStoreFailure();
-                TrackerLog.StoreFailed(_logger, batch.Count, attempt, StoreAttempts, _describe(failure));
-                if (attempt == StoreAttempts)
-                {
-                    _counters.AddLost(batch.Count);
-                    TrackerLog.StoreGaveUp(_logger, batch.Count, StoreAttempts);
-                    return;
-                }
-
-                await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
-                delay *= 2;
-                continue;
-            }
-
-            _counters.AddStored(batch.Count);
-            await _delivery.DeliverAsync(batch, records, _stopping.Token).ConfigureAwait(false);
-            return;
         }
+        catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            _counters.AddStoreFailure();
+            if (_buffer.IsEmpty)
+            {
+                // Logged when an outage starts, not on every retry of it.
+                TrackerLog.StoreFailed(_logger, batch.Count, _describe(failure));
+            }
+
+            return false;
+        }
+
+        _counters.AddStored(occurrences);
+        try
+        {
+            await _delivery.DeliverAsync(batch, records, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            // Stored is stored: a failure after that must neither lose nor repeat the batch.
+            TrackerLog.WriterFailed(_logger, batch.Count, _describe(failure));
+        }
+
+        return true;
+    }
+
+    private void Buffer(ErrorEvent occurrence)
+    {
+        var dropped = _buffer.Add(occurrence);
+        if (dropped > 0)
+        {
+            Finish(dropped);
+            for (var i = 0; i < dropped; i++)
+            {
+                OnDropped();
+            }
+        }
+
+        _counters.SetBuffered(_buffer.Occurrences);
+    }
+
+    private void Finish(long occurrences)
+    {
+        Interlocked.Add(ref _finished, occurrences);
+        _counters.SetBuffered(_buffer.Occurrences);
+        PulseProgress();
     }
 
     private void OnOldestDropped(ErrorEvent dropped)
@@ -217,6 +273,11 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private void OnDropped()
     {
         var dropped = _counters.AddDropped();
+        LogDrop(dropped);
+    }
+
+    private void LogDrop(long dropped)
+    {
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastDropLog);
         if ((last == 0 || now - last >= (long)DropLogInterval.TotalMilliseconds) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)

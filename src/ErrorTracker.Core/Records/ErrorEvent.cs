@@ -45,6 +45,12 @@ public sealed record ErrorEvent
     /// <summary>The process that captured the occurrence.</summary>
     public required RuntimeEnvironment Environment { get; init; }
 
+    /// <summary>
+    /// How many occurrences this record stands for: 1, or more when repeats of one failure were merged while the
+    /// store was unavailable. A store adds this to the group's count.
+    /// </summary>
+    public int Occurrences { get; init; } = 1;
+
     /// <summary>The exception chain; for a captured message, one pseudo exception holding the caller's frames.</summary>
     public required ExceptionDetail Exception { get; init; }
 }

@@ -10,7 +10,8 @@ namespace ErrorTracking.Storage;
 public interface IErrorStore
 {
     /// <summary>
-    /// Stores occurrences: a new hash creates a group with count 1; a known hash adds one to the count, moves
+    /// Stores occurrences: a new hash creates a group counting <see cref="ErrorEvent.Occurrences"/> (usually 1); a
+    /// known hash adds that to the count, moves
     /// last seen, keeps the first occurrence, and turns a resolved group back to unresolved.
     /// </summary>
     /// <param name="occurrences">The occurrences, in capture order; the same hash may appear several times.</param>

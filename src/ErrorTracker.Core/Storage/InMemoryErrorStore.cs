@@ -111,7 +111,7 @@ public sealed class InMemoryErrorStore : IErrorStore
             group.Latest = occurrence;
             group.Record = group.Record with
             {
-                Count = group.Record.Count + 1,
+                Count = group.Record.Count + occurrence.Occurrences,
                 LastSeen = occurrence.Timestamp > group.Record.LastSeen ? occurrence.Timestamp : group.Record.LastSeen,
                 Status = ErrorStatus.Unresolved,
             };
@@ -133,7 +133,7 @@ public sealed class InMemoryErrorStore : IErrorStore
             Path = occurrence.Path,
             Method = occurrence.Method,
             Application = occurrence.Application,
-            Count = 1,
+            Count = occurrence.Occurrences,
             CreatedOn = occurrence.Timestamp,
             LastSeen = occurrence.Timestamp,
         };

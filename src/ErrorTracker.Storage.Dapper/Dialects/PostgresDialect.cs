@@ -68,9 +68,9 @@ public sealed class PostgresDialect : SqlDialect
         ArgumentNullException.ThrowIfNull(tables);
         return $"""
             INSERT INTO {tables.Groups} AS g (hash, exception_name, message, host, path, method, application, count, created_on, last_seen)
-            VALUES (@Hash, @ExceptionName, @Message, @Host, @Path, @Method, @Application, 1, @Timestamp, @Timestamp)
+            VALUES (@Hash, @ExceptionName, @Message, @Host, @Path, @Method, @Application, @Occurrences, @Timestamp, @Timestamp)
             ON CONFLICT (hash) DO UPDATE SET
-                count = g.count + 1,
+                count = g.count + excluded.count,
                 last_seen = GREATEST(g.last_seen, excluded.last_seen),
                 status = 0
             RETURNING {SqlErrorStore.GroupColumns}

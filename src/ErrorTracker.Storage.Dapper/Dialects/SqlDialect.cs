@@ -32,10 +32,10 @@ public abstract class SqlDialect
     public abstract string? MigrationLock(SqlTableNames tables);
 
     /// <summary>
-    /// The atomic create-or-update of a group, returning the row as it stands afterwards: insert with count 1,
-    /// or add one to the count, move last seen forward and reopen it. Parameters: <c>@Hash</c>,
-    /// <c>@ExceptionName</c>, <c>@Message</c>, <c>@Host</c>, <c>@Path</c>, <c>@Method</c>, <c>@Application</c>,
-    /// <c>@Timestamp</c>. Returned columns as in <c>GroupColumns</c>.
+    /// The atomic create-or-update of a group, returning the row as it stands afterwards: insert with count
+    /// <c>@Occurrences</c>, or add <c>@Occurrences</c> to the count, move last seen forward and reopen it.
+    /// Parameters: <c>@Hash</c>, <c>@ExceptionName</c>, <c>@Message</c>, <c>@Host</c>, <c>@Path</c>, <c>@Method</c>,
+    /// <c>@Application</c>, <c>@Timestamp</c>, <c>@Occurrences</c>. Returned columns as in <c>GroupColumns</c>.
     /// </summary>
     /// <param name="tables">The table names.</param>
     /// <returns>The statement.</returns>

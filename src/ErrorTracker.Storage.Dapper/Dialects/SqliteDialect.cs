@@ -63,9 +63,9 @@ public sealed class SqliteDialect : SqlDialect
         ArgumentNullException.ThrowIfNull(tables);
         return $"""
             INSERT INTO {tables.Groups} (hash, exception_name, message, host, path, method, application, count, created_on, last_seen)
-            VALUES (@Hash, @ExceptionName, @Message, @Host, @Path, @Method, @Application, 1, @Timestamp, @Timestamp)
+            VALUES (@Hash, @ExceptionName, @Message, @Host, @Path, @Method, @Application, @Occurrences, @Timestamp, @Timestamp)
             ON CONFLICT (hash) DO UPDATE SET
-                count = {tables.Groups}.count + 1,
+                count = {tables.Groups}.count + excluded.count,
                 last_seen = max({tables.Groups}.last_seen, excluded.last_seen),
                 status = 0
             RETURNING {SqlErrorStore.GroupColumns}

@@ -1,4 +1,5 @@
 using ErrorTracking.Configuration;
+using ErrorTracking.Tests.Grouping;
 using ErrorTracking.Storage;
 using ErrorTracking.Tests.Support;
 
@@ -72,17 +73,110 @@ public sealed class PipelineTests
     }
 
     [Test]
-    public async Task A_store_that_keeps_failing_costs_the_records_but_not_the_application()
+    public async Task During_an_outage_recording_goes_on_and_nothing_is_lost_when_the_store_returns()
     {
-        var store = new ControllableStore();
-        store.FailNext(int.MaxValue);
+        var store = new ControllableStore { Down = true };
         using (ErrorTracker.Init(o => o.Store = store))
         {
-            FluentActions.Invoking(() => ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder))).Should().NotThrow();
+            var threads = Enumerable.Range(0, 4).Select(thread => Task.Run(() =>
+            {
+                for (var i = 0; i < 2_500; i++)
+                {
+                    ErrorTracker.RecordException(Failures.Catch(i % 2 == 0 ? Failures.PlaceOrder : Shapes.Checkout));
+                }
+            }));
+            await Task.WhenAll(threads);
 
-            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("a batch given up on no longer holds a flush");
-            ErrorTracker.Statistics!.Lost.Should().Be(1);
-            ErrorTracker.Statistics!.StoreFailures.Should().Be(3);
+            (await ErrorTracker.FlushAsync(TimeSpan.FromMilliseconds(300))).Should().BeFalse("the store is down");
+            var during = ErrorTracker.Statistics!;
+            during.StoreFailures.Should().BeGreaterThan(0);
+            during.Dropped.Should().Be(0);
+            during.Lost.Should().Be(0);
+
+            store.Down = false;
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
+
+            var groups = (await store.ListAsync(new ErrorQuery(), CancellationToken.None)).Items;
+            groups.Should().HaveCount(2);
+            groups.Sum(g => g.Count).Should().Be(10_000);
+            store.LargestBatch.Should().BeLessThanOrEqualTo(100, "repeats wait merged: two failures make at most four stored entries, and the queue's batches stay at 100");
+            ErrorTracker.Statistics!.Buffered.Should().Be(0);
+        }
+    }
+
+    [Test]
+    public async Task An_outage_costs_memory_per_distinct_failure_not_per_occurrence()
+    {
+        var store = new ControllableStore { Down = true };
+        using (ErrorTracker.Init(o => o.Store = store))
+        {
+            for (var i = 0; i < 3_000; i++)
+            {
+                ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+            }
+
+            await WaitUntilAsync(() => ErrorTracker.Statistics!.Buffered == 3_000);
+            ErrorTracker.Statistics!.QueueLength.Should().Be(0, "the writer keeps draining the queue into the merged buffer");
+
+            store.Down = false;
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
+            var detail = (await store.ListAsync(new ErrorQuery(), CancellationToken.None)).Items.Should().ContainSingle().Subject;
+            detail.Count.Should().Be(3_000);
+            store.LargestBatch.Should().Be(2, "one failure waits as its first and its latest occurrence");
+        }
+    }
+
+    [Test]
+    public async Task Past_the_buffer_bound_the_oldest_failure_is_dropped_and_counted()
+    {
+        var store = new ControllableStore { Down = true };
+        using (ErrorTracker.Init(o =>
+        {
+            o.Store = store;
+            o.MaxBufferedGroups = 3;
+            o.BatchSize = 1;
+        }))
+        {
+            foreach (var text in new[] { "alpha", "bravo", "charlie", "delta", "echo" })
+            {
+                ErrorTracker.CaptureMessage(text);
+            }
+
+            await WaitUntilAsync(() => ErrorTracker.Statistics!.Dropped == 2);
+            store.Down = false;
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
+
+            (await store.ListAsync(new ErrorQuery(), CancellationToken.None)).Items.Select(r => r.Message)
+                .Should().BeEquivalentTo("charlie", "delta", "echo");
+        }
+    }
+
+    [Test]
+    public async Task What_an_outage_still_holds_at_shutdown_is_reported_lost()
+    {
+        var store = new ControllableStore { Down = true };
+        var handle = ErrorTracker.Init(o =>
+        {
+            o.Store = store;
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        var tracker = ErrorTracker.Current!;
+        ErrorTracker.CaptureMessage("never stored");
+        ErrorTracker.CaptureMessage("never stored either");
+        await WaitUntilAsync(() => tracker.Statistics.Buffered == 2);
+
+        handle.Dispose();
+
+        tracker.Statistics.Lost.Should().Be(2);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold soon");
+            await Task.Delay(20);
         }
     }
 

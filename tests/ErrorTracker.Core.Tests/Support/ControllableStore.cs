@@ -32,6 +32,12 @@ internal sealed class ControllableStore : IErrorStore
 
     public void FailNext(int times) => Volatile.Write(ref _failuresLeft, times);
 
+    /// <summary>While set, every write fails, as when the database is down.</summary>
+    public bool Down { get; set; }
+
+    /// <summary>The largest batch the store was handed.</summary>
+    public int LargestBatch { get; private set; }
+
     public async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _saveCalls);
@@ -41,10 +47,12 @@ internal sealed class ControllableStore : IErrorStore
             await _gate.WaitAsync(cancellationToken);
         }
 
-        if (Interlocked.Decrement(ref _failuresLeft) >= 0)
+        if (Down || Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
             throw new IOException("database is locked");
         }
+
+        LargestBatch = Math.Max(LargestBatch, occurrences.Count);
 
         return await _inner.SaveAsync(occurrences, cancellationToken);
     }

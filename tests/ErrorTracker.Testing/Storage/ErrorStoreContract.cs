@@ -76,6 +76,23 @@ public abstract class ErrorStoreContract
     }
 
     [Test]
+    public async Task An_occurrence_standing_for_several_adds_them_all()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("merged");
+
+        var first = await store.SaveAsync([Occurrence(hash, Epoch) with { Occurrences = 5 }], None);
+        var second = await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(1)) with { Occurrences = 2 }, Occurrence(hash, Epoch.AddMinutes(2))], None);
+
+        first[0].Count.Should().Be(5);
+        second.Select(r => r.Count).Should().Equal(7, 8);
+        var detail = (await store.GetAsync(hash, None))!;
+        detail.Record.CreatedOn.Should().Be(Epoch);
+        detail.Record.LastSeen.Should().Be(Epoch.AddMinutes(2));
+        detail.FirstOccurrence.Timestamp.Should().Be(Epoch);
+    }
+
+    [Test]
     public async Task Concurrent_writers_lose_no_count()
     {
         var store = await CreateStoreAsync();
