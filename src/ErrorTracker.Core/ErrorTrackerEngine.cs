@@ -43,6 +43,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     private readonly EventCapturer _capturer;
     private readonly BackgroundWriter _writer;
     private readonly TrackerCounters _counters = new();
+    private readonly TrackerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly AsyncLocal<ErrorScope?> _currentScope = new();
     private readonly ConditionalWeakTable<Exception, RecordedThrow> _recorded = new();
@@ -66,8 +67,16 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         _capturer = new EventCapturer(renderer, frames, options.CaptureStaticFields ? new StaticFieldReader(renderer) : null,
             contextBuilders, time, application, options.IncludeMessageInFingerprint, options.Fingerprint, _logger);
         AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
+        if (options.CaptureUnhandledExceptions)
+        {
+            AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
+            TaskScheduler.UnobservedTaskException += OnUnobservedTaskException;
+            AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        }
+
         var delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, _logger, _capturer.Describe);
         _writer = new BackgroundWriter(options, store, delivery, _counters, _logger, _capturer.Describe);
+        _metrics = new TrackerMetrics(_counters, () => _writer.QueueLength);
     }
 
     /// <summary>The store occurrences are written to.</summary>
@@ -204,6 +213,10 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         }
 
         AppDomain.CurrentDomain.FirstChanceException -= OnFirstChanceException;
+        AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
+        TaskScheduler.UnobservedTaskException -= OnUnobservedTaskException;
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        _metrics.Dispose();
 
         ErrorTracker.Detach(this);
         await _writer.DisposeAsync().ConfigureAwait(false);
@@ -261,6 +274,22 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             // A logger that throws must not carry the failure into the application either.
         }
     }
+
+    // The process is about to die: record, then store what is pending before returning to the runtime.
+    private void OnUnhandledException(object sender, UnhandledExceptionEventArgs e)
+    {
+        if (e.ExceptionObject is Exception exception)
+        {
+            Record(exception, default, new Dictionary<string, object?> { ["unhandled"] = true }, ErrorLevel.Fatal);
+        }
+
+        Dispose();
+    }
+
+    private void OnUnobservedTaskException(object? sender, UnobservedTaskExceptionEventArgs e) =>
+        Record(e.Exception, default, new Dictionary<string, object?> { ["unobserved_task"] = true }, ErrorLevel.Error);
+
+    private void OnProcessExit(object? sender, EventArgs e) => Dispose();
 
     // Runs for every exception thrown in the process: two lookups, nothing more.
     private void OnFirstChanceException(object? sender, FirstChanceExceptionEventArgs e)

@@ -16,7 +16,7 @@ public static class ErrorTrackerConfigurationExtensions
     ];
 
     /// <summary>
-    /// Registers <c>IErrorTracker</c> with its options bound from <paramref name="configuration"/>: pass the
+    /// Registers <c>IErrorTracker</c>, tied to the host's lifetime, with its options bound from <paramref name="configuration"/>: pass the
     /// <c>ErrorTracker</c> section, or a configuration root that has one. A list given in configuration replaces
     /// the default list rather than adding to it, and an empty string empties it (<c>"MaskedKeyHas": ""</c>
     /// turns masking by name off, as upstream's empty tuple does); a single string counts as a list of one, as
@@ -31,7 +31,7 @@ public static class ErrorTrackerConfigurationExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var nested = configuration.GetSection(ErrorTrackerOptions.SectionName);
         var section = nested.Exists() ? nested : configuration;
-        return services.AddErrorTracker(options => Bind(section, options));
+        return services.AddErrorTracker(options => Bind(section, options)).AddHostLifetime();
     }
 
     private static void Bind(IConfiguration section, ErrorTrackerOptions options)

@@ -28,7 +28,11 @@ public sealed class ErrorTrackerOptions
     ];
 
     /// <summary>The default namespaces whose frames are not the application's own.</summary>
-    public static IReadOnlyList<string> DefaultInAppExclude { get; } = ["System", "Microsoft", "Internal", "Windows"];
+    public static IReadOnlyList<string> DefaultInAppExclude { get; } =
+    [
+        "System", "Microsoft", "Internal", "Windows", "NUnit", "Xunit", "Castle", "Newtonsoft", "Dapper", "Npgsql", "Serilog",
+        "Polly", "Grpc", "Google", "Amazon", "Azure", "StackExchange", "MediatR", "AutoMapper", "FluentValidation", "FluentAssertions",
+    ];
 
     /// <summary>The application's name, stored with each occurrence. Default: the entry assembly's name.</summary>
     public string? ApplicationName { get; set; }
@@ -84,6 +88,12 @@ public sealed class ErrorTrackerOptions
 
     /// <summary>Namespace prefixes that are the application's own even when excluded above. Default: none.</summary>
     public IList<string> InAppInclude { get; set; } = [];
+
+    /// <summary>
+    /// Whether unhandled exceptions (<see cref="AppDomain.UnhandledException"/>) and unobserved task exceptions are
+    /// recorded, and what is pending stored before the process exits. Default: <see langword="true"/>.
+    /// </summary>
+    public bool CaptureUnhandledExceptions { get; set; } = true;
 
     /// <summary>Decides which exceptions are recorded; return <see langword="false"/> to ignore one. Default: all are recorded.</summary>
     public Func<Exception, bool>? ShouldRecord { get; set; }

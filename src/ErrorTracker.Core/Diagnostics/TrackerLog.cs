@@ -11,7 +11,7 @@ namespace ErrorTracking.Diagnostics;
 internal static partial class TrackerLog
 {
     /// <summary>The category the tracker logs under.</summary>
-    public const string Category = "ErrorTracking";
+    public const string Category = ErrorTrackerDiagnostics.LogCategory;
 
     [LoggerMessage(1, LogLevel.Warning, "ErrorTracker could not capture an exception of type {ExceptionType}; it was not recorded: {Failure}")]
     public static partial void CaptureFailed(ILogger logger, string exceptionType, string failure);

@@ -70,7 +70,16 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         if (!_channel.Writer.TryWrite(occurrence))
         {
             Interlocked.Increment(ref _finished);
-            OnDropped();
+            if (Volatile.Read(ref _completing) == 1)
+            {
+                // Recorded while the tracker shuts down: too late to store, and not a full queue.
+                _counters.AddLost(1);
+            }
+            else
+            {
+                OnDropped();
+            }
+
             return false;
         }
 

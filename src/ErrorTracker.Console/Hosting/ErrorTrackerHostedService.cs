@@ -1,0 +1,77 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ErrorTracking.Hosting;
+
+/// <summary>
+/// Ties the tracker to the host's lifetime: built at start (so the static facade points at it from then on),
+/// every <see cref="BackgroundService"/> watched for a fault, and what is pending stored when the host stops,
+/// within the host's shutdown timeout.
+/// </summary>
+internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
+{
+    private readonly IServiceProvider _services;
+    private IErrorTracker? _tracker;
+
+    public ErrorTrackerHostedService(IServiceProvider services) => _services = services;
+
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _tracker = _services.GetRequiredService<IErrorTracker>();
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        // ExecuteTask exists once every hosted service has started.
+        foreach (var service in BackgroundServices())
+        {
+            service.ExecuteTask?.ContinueWith(
+                (task, state) => Record(task.Exception, (Type)state!),
+                service.GetType(),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        // A fault that stopped the host may not have reached its continuation yet; recording it twice counts it once.
+        foreach (var service in BackgroundServices())
+        {
+            if (service.ExecuteTask is { IsFaulted: true } faulted)
+            {
+                Record(faulted.Exception, service.GetType());
+            }
+        }
+
+        if (_tracker is not null)
+        {
+            // The host's shutdown token bounds the wait; what is still pending is reported when the tracker is disposed.
+            await _tracker.FlushAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<BackgroundService> BackgroundServices() => _services.GetServices<IHostedService>().OfType<BackgroundService>();
+
+    private void Record(AggregateException? failure, Type serviceType)
+    {
+        var exception = failure?.InnerExceptions.Count == 1 ? failure.InnerExceptions[0] : failure;
+        if (exception is not null)
+        {
+            _tracker?.RecordException(exception, context: new Dictionary<string, object?>
+            {
+                ["background_service"] = serviceType.FullName,
+            });
+        }
+    }
+}
