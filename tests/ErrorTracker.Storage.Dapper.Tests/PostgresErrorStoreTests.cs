@@ -5,7 +5,7 @@ using static ErrorTracking.Testing.TestEvents;
 
 namespace ErrorTracking.Storage.Tests;
 
-public sealed class PostgresErrorStoreTests : ErrorStoreContract
+public sealed class PostgresErrorStoreTests : SqlErrorStoreContract
 {
     private readonly List<NpgsqlDataSource> _sources = [];
 
@@ -20,7 +20,7 @@ public sealed class PostgresErrorStoreTests : ErrorStoreContract
         _sources.Clear();
     }
 
-    protected override async Task<IErrorStore> CreateStoreAsync() => SqlErrorStore.ForPostgres(await NewDatabaseAsync());
+    protected override async Task<SqlTestDatabase> CreateDatabaseAsync() => new PostgresDatabase(await NewDatabaseAsync());
 
     // PostgreSQL text cannot hold NUL; the dialect stores U+2400 instead, as documented.
     protected override string Stored(string text) => text.Replace('\0', '\u2400').Replace('\ud800', '\uFFFD');
@@ -110,6 +110,14 @@ public sealed class PostgresErrorStoreTests : ErrorStoreContract
                 await server.StartServerAsync();
             }
         }
+    }
+
+    private sealed class PostgresDatabase(NpgsqlDataSource dataSource) : SqlTestDatabase
+    {
+        public override SqlErrorStore Store(SqlStoreOptions? options = null, TimeProvider? time = null) =>
+            new(new PostgresDialect(), dataSource.CreateConnection, options, time);
+
+        public override System.Data.Common.DbConnection Connect() => dataSource.CreateConnection();
     }
 
     private async Task<NpgsqlDataSource> NewDatabaseAsync()

@@ -3,12 +3,11 @@ using ErrorTracking.Storage.Tests.Support;
 using ErrorTracking.Testing.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using static ErrorTracking.Testing.TestEvents;
 
 namespace ErrorTracking.Storage.Tests;
 
-public sealed class SqliteErrorStoreTests : ErrorStoreContract
+public sealed class SqliteErrorStoreTests : SqlErrorStoreContract
 {
     private TemporaryDirectory _folder = null!;
 
@@ -18,8 +17,8 @@ public sealed class SqliteErrorStoreTests : ErrorStoreContract
     [TearDown]
     public void RemoveFolder() => _folder.Dispose();
 
-    protected override Task<IErrorStore> CreateStoreAsync() =>
-        Task.FromResult<IErrorStore>(SqlErrorStore.ForSqlite($"Data Source={_folder.File("errors.db")}"));
+    protected override Task<SqlTestDatabase> CreateDatabaseAsync() =>
+        Task.FromResult<SqlTestDatabase>(new SqliteDatabase($"Data Source={_folder.File($"{Guid.NewGuid():N}.db")}"));
 
     protected override string Stored(string text) => text.Replace('\ud800', '\uFFFD');
 
@@ -37,104 +36,6 @@ public sealed class SqliteErrorStoreTests : ErrorStoreContract
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         (await command.ExecuteScalarAsync()).Should().Be("wal");
-    }
-
-    [Test]
-    public async Task Migrating_an_empty_database_reaches_the_current_version_and_again_changes_nothing()
-    {
-        var store = SqlErrorStore.ForSqlite($"Data Source={_folder.File("m.db")}", new SqlStoreOptions { AutoMigrate = false });
-        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(0);
-
-        await store.MigrateAsync(CancellationToken.None);
-        await store.SaveAsync([Occurrence(HashOf("kept"))], CancellationToken.None);
-        await store.MigrateAsync(CancellationToken.None);
-
-        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(1);
-        (await store.GetAsync(HashOf("kept"), CancellationToken.None)).Should().NotBeNull("migrating again keeps the data");
-    }
-
-    [Test]
-    public async Task Without_auto_migration_an_empty_database_fails_clearly()
-    {
-        var store = SqlErrorStore.ForSqlite($"Data Source={_folder.File("manual.db")}", new SqlStoreOptions { AutoMigrate = false });
-
-        await store.Invoking(s => s.SaveAsync([Occurrence(HashOf("x"))], CancellationToken.None))
-            .Should().ThrowAsync<SqliteException>().WithMessage("*no such table*errortracker_groups*");
-    }
-
-    [Test]
-    public void The_schema_script_is_there_for_a_dba()
-    {
-        var script = SqlErrorStore.ForSqlite("Data Source=unused.db", new SqlStoreOptions { TablePrefix = "ops_" }).GetSchemaScript();
-
-        script.Should().Contain("CREATE TABLE IF NOT EXISTS ops_groups").And.Contain("CREATE TABLE IF NOT EXISTS ops_occurrences")
-            .And.Contain("INSERT INTO ops_schema_version (version) VALUES (1)");
-    }
-
-    [TestCase("errors; DROP TABLE x")]
-    [TestCase("1abc")]
-    [TestCase("")]
-    public void A_table_prefix_that_is_not_a_plain_name_is_refused(string prefix)
-    {
-        FluentActions.Invoking(() => SqlErrorStore.ForSqlite("Data Source=unused.db", new SqlStoreOptions { TablePrefix = prefix }))
-            .Should().Throw<ArgumentException>().WithMessage("*TablePrefix*");
-    }
-
-    [Test]
-    public async Task Table_prefixes_keep_two_stores_apart_in_one_file()
-    {
-        var file = $"Data Source={_folder.File("shared.db")}";
-        var a = SqlErrorStore.ForSqlite(file, new SqlStoreOptions { TablePrefix = "a_" });
-        var b = SqlErrorStore.ForSqlite(file, new SqlStoreOptions { TablePrefix = "b_" });
-
-        await a.SaveAsync([Occurrence(HashOf("only in a"))], CancellationToken.None);
-
-        (await b.ListAsync(new ErrorQuery(), CancellationToken.None)).TotalCount.Should().Be(0);
-        (await a.ListAsync(new ErrorQuery(), CancellationToken.None)).TotalCount.Should().Be(1);
-    }
-
-    [Test]
-    public async Task Only_the_first_and_the_latest_occurrences_are_kept()
-    {
-        var path = _folder.File("keep.db");
-        var store = SqlErrorStore.ForSqlite($"Data Source={path}", new SqlStoreOptions { OccurrencesPerGroup = 3 });
-        var hash = HashOf("many");
-
-        for (var i = 0; i < 10; i++)
-        {
-            await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(i), message: $"occurrence {i}")], CancellationToken.None);
-        }
-
-        var detail = (await store.GetAsync(hash, CancellationToken.None))!;
-        detail.Record.Count.Should().Be(10);
-        detail.FirstOccurrence.Message.Should().Be("occurrence 0");
-        detail.LatestOccurrence.Message.Should().Be("occurrence 9");
-        (await CountRowsAsync(path, "errortracker_occurrences")).Should().Be(4, "the first one and the latest three");
-    }
-
-    [Test]
-    public async Task Retention_drops_old_occurrences_and_groups_past_the_limit()
-    {
-        var path = _folder.File("retention.db");
-        var clock = new FakeTimeProvider(Epoch.AddDays(45));
-        var store = new SqlErrorStore(new SqliteDialect(), () => new SqliteConnection($"Data Source={path}"),
-            new SqlStoreOptions { OccurrenceRetention = TimeSpan.FromDays(30), MaxGroups = 2 }, clock);
-        for (var group = 0; group < 4; group++)
-        {
-            for (var day = 0; day < 3; day++)
-            {
-                await store.SaveAsync([Occurrence(HashOf($"group {group}"), Epoch.AddDays(day * 10 + group))], CancellationToken.None);
-            }
-        }
-
-        var (occurrences, groups) = await store.SweepAsync(CancellationToken.None);
-
-        groups.Should().Be(2);
-        (await store.ListAsync(new ErrorQuery(), CancellationToken.None)).Items.Select(r => r.Hash)
-            .Should().BeEquivalentTo([HashOf("group 3"), HashOf("group 2")], "the groups seen most recently stay");
-        occurrences.Should().Be(4, "the non-first occurrences of day 10 to 13 are past 30 days");
-        (await CountRowsAsync(path, "errortracker_occurrences")).Should().Be(4, "each kept group keeps its first occurrence and the one within 30 days");
-        (await store.GetAsync(HashOf("group 3"), CancellationToken.None))!.FirstOccurrence.Timestamp.Should().Be(Epoch.AddDays(3));
     }
 
     [Test]
@@ -235,12 +136,11 @@ public sealed class SqliteErrorStoreTests : ErrorStoreContract
         bytes.Length.Should().BeGreaterThan(0);
     }
 
-    private static async Task<long> CountRowsAsync(string path, string table)
+    private sealed class SqliteDatabase(string connectionString) : SqlTestDatabase
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)(await command.ExecuteScalarAsync())!;
+        public override SqlErrorStore Store(SqlStoreOptions? options = null, TimeProvider? time = null) =>
+            new(new SqliteDialect(), () => new SqliteConnection(connectionString), options, time);
+
+        public override System.Data.Common.DbConnection Connect() => new SqliteConnection(connectionString);
     }
 }
