@@ -270,3 +270,21 @@ public sealed class NotFoundException<T> : Exception
     {
     }
 }
+
+public sealed class CaptureBudgetTests
+{
+    [Test]
+    public async Task One_occurrence_stays_bounded_however_much_the_application_hands_over()
+    {
+        await using var harness = new TrackerHarness();
+        var bodies = Enumerable.Range(0, 300).ToDictionary(i => $"body{i}", _ => (object?)new string('x', 9_000));
+
+        var hash = ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder), bodies, bodies);
+
+        var occurrence = (await harness.DetailAsync(hash)).FirstOccurrence;
+        var text = System.Text.Json.JsonSerializer.Serialize(occurrence);
+        text.Length.Should().BeLessThan(1_200_000, "one occurrence keeps about a million characters of values at most");
+        occurrence.Exception.Frames[^1].Variables.Should().HaveCount(300, "every name is kept even when its value is cut");
+        occurrence.Exception.Frames[^1].Variables[0].Value.Text.Should().HaveLength(9_000, "what the caller hands over is rendered first");
+    }
+}

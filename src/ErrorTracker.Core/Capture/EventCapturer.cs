@@ -57,24 +57,31 @@ internal sealed class EventCapturer
     public ErrorEvent CaptureException(Exception exception, ErrorLevel level, CapturedVariables variables,
         IEnumerable<KeyValuePair<string, object?>> context)
     {
+        // What the caller handed over and the request come first: they matter most when the budget runs short.
+        var budget = _renderer.NewBudget();
+        var captured = RenderVariables(variables, budget);
+        var described = Describe(exception, context, budget);
         var staticsSeen = new HashSet<Type>();
         var chainBudget = MaxChainLength;
-        var root = ReadException(exception, depth: 0, new HashSet<Exception>(ReferenceEqualityComparer.Instance), staticsSeen, ref chainBudget);
-        root = AttachVariables(root, variables, thrown: exception.StackTrace is not null);
-        return Complete(root, exception, level, context, isMessage: false);
+        var root = ReadException(exception, depth: 0, new HashSet<Exception>(ReferenceEqualityComparer.Instance), staticsSeen, budget, ref chainBudget);
+        root = AttachVariables(root, captured, thrown: exception.StackTrace is not null);
+        return Complete(root, level, described, isMessage: false);
     }
 
     public ErrorEvent CaptureMessage(string message, ErrorLevel level, CapturedVariables variables,
         IEnumerable<KeyValuePair<string, object?>> context)
     {
-        var frames = WithStatics(_frames.ReadCurrentStack(), new HashSet<Type>());
+        var budget = _renderer.NewBudget();
+        var captured = RenderVariables(variables, budget);
+        var described = Describe(exception: null, context, budget);
+        var frames = WithStatics(_frames.ReadCurrentStack(), new HashSet<Type>(), budget);
         var root = new ExceptionDetail { Type = MessageType, Message = _renderer.MaskAndClip(message), Frames = frames };
-        root = AttachVariables(root, variables, thrown: false);
-        return Complete(root, exception: null, level, context, isMessage: true);
+        root = AttachVariables(root, captured, thrown: false);
+        return Complete(root, level, described, isMessage: true);
     }
 
-    private ErrorEvent Complete(ExceptionDetail root, Exception? exception, ErrorLevel level,
-        IEnumerable<KeyValuePair<string, object?>> context, bool isMessage)
+    /// <summary>Runs the context builders and renders what they and the caller supplied.</summary>
+    private ErrorEvent Describe(Exception? exception, IEnumerable<KeyValuePair<string, object?>> context, CaptureBudget budget)
     {
         var collected = new CaptureContext(exception);
         foreach (var builder in _contextBuilders)
@@ -100,23 +107,27 @@ internal sealed class EventCapturer
             extra[key] = value;
         }
 
-        var occurrence = new ErrorEvent
+        return new ErrorEvent
         {
             Hash = "",
             Timestamp = _time.GetUtcNow(),
-            Level = level,
-            ExceptionType = root.Type,
-            Message = root.Message,
+            ExceptionType = "",
+            Message = "",
             Host = _renderer.MaskAndClip(collected.Host),
             Path = _renderer.MaskAndClip(collected.Path),
             Method = _renderer.Clip(collected.Method),
             Url = collected.Url is null ? null : _renderer.MaskAndClip(collected.Url),
-            RequestData = _renderer.RenderPairs(collected.RequestData),
-            Context = _renderer.RenderPairs(extra),
+            RequestData = _renderer.RenderPairs(collected.RequestData, budget),
+            Context = _renderer.RenderPairs(extra, budget),
             Application = _application,
             Environment = RuntimeEnvironment.Current,
-            Exception = root,
+            Exception = new ExceptionDetail { Type = "", Message = "" },
         };
+    }
+
+    private ErrorEvent Complete(ExceptionDetail root, ErrorLevel level, ErrorEvent described, bool isMessage)
+    {
+        var occurrence = described with { Level = level, ExceptionType = root.Type, Message = root.Message, Exception = root };
         return occurrence with { Hash = ComputeHash(occurrence, isMessage) };
     }
 
@@ -144,19 +155,19 @@ internal sealed class EventCapturer
     public string Describe(Exception failure) => $"{failure.GetType().FullName}: {_renderer.MaskAndClip(SafeMessage(failure))}";
 
     private ExceptionDetail ReadException(Exception exception, int depth, HashSet<Exception> seen, HashSet<Type> staticsSeen,
-        ref int chainBudget)
+        CaptureBudget budget, ref int chainBudget)
     {
         seen.Add(exception);
         chainBudget--;
         IReadOnlyList<FrameDetail> frames = [];
         if (exception.StackTrace is not null)
         {
-            frames = WithStatics(_frames.Read(new StackTrace(exception, fNeedFileInfo: true)), staticsSeen);
+            frames = WithStatics(_frames.Read(new StackTrace(exception, fNeedFileInfo: true)), staticsSeen, budget);
         }
         else if (depth == 0)
         {
             // Never thrown: the place it is recorded from is the best stack there is.
-            frames = WithStatics(_frames.ReadCurrentStack(), staticsSeen);
+            frames = WithStatics(_frames.ReadCurrentStack(), staticsSeen, budget);
         }
 
         var inner = new List<ExceptionDetail>();
@@ -169,7 +180,7 @@ internal sealed class EventCapturer
             {
                 if (child is not null && chainBudget > 0 && !seen.Contains(child))
                 {
-                    inner.Add(ReadException(child, depth + 1, seen, staticsSeen, ref chainBudget));
+                    inner.Add(ReadException(child, depth + 1, seen, staticsSeen, budget, ref chainBudget));
                 }
             }
         }
@@ -178,21 +189,21 @@ internal sealed class EventCapturer
         {
             Type = TypeNames.FormatQualified(exception.GetType()),
             Message = _renderer.MaskAndClip(SafeMessage(exception)),
-            Properties = ReadProperties(exception),
-            Data = ReadData(exception),
+            Properties = ReadProperties(exception, budget),
+            Data = ReadData(exception, budget),
             Frames = frames,
             InnerExceptions = inner,
         };
     }
 
-    private List<FrameDetail> WithStatics(List<(FrameDetail Frame, Type? DeclaringType)> frames, HashSet<Type> staticsSeen)
+    private List<FrameDetail> WithStatics(List<(FrameDetail Frame, Type? DeclaringType)> frames, HashSet<Type> staticsSeen, CaptureBudget budget)
     {
         var result = new List<FrameDetail>(frames.Count);
         foreach (var (frame, type) in frames)
         {
             if (_statics is not null && frame.InApp && type is not null && staticsSeen.Add(type))
             {
-                var statics = _statics.Read(type);
+                var statics = _statics.Read(type, budget);
                 result.Add(statics.Count == 0 ? frame : frame with { Variables = [.. frame.Variables, .. statics] });
             }
             else
@@ -204,16 +215,18 @@ internal sealed class EventCapturer
         return result;
     }
 
-    private ExceptionDetail AttachVariables(ExceptionDetail root, CapturedVariables variables, bool thrown)
+    private CapturedVariable[] RenderVariables(CapturedVariables variables, CaptureBudget budget) =>
+        variables.Bag is null
+            ? []
+            : _renderer.RenderMembers(variables.Bag, budget).Select(v => new CapturedVariable(v.Name, v.Value, variables.Origin)).ToArray();
+
+    private static ExceptionDetail AttachVariables(ExceptionDetail root, CapturedVariable[] captured, bool thrown)
     {
-        if (variables.Bag is null)
+        if (captured.Length == 0)
         {
             return root;
         }
 
-        var captured = _renderer.RenderMembers(variables.Bag)
-            .Select(v => new CapturedVariable(v.Name, v.Value, variables.Origin))
-            .ToArray();
         if (root.Frames.Count == 0)
         {
             var caller = new FrameDetail { DeclaringType = "<caller>", Method = "<unknown>", Variables = captured };
@@ -228,7 +241,7 @@ internal sealed class EventCapturer
         return root with { Frames = frames };
     }
 
-    private NamedValue[] ReadProperties(Exception exception)
+    private NamedValue[] ReadProperties(Exception exception, CaptureBudget budget)
     {
         var properties = _exceptionProperties.GetOrAdd(exception.GetType(), InterestingProperties);
         var values = new NamedValue[properties.Length + 1];
@@ -238,7 +251,7 @@ internal sealed class EventCapturer
             RecordedValue value;
             try
             {
-                value = _renderer.RenderNamed(properties[i].Name, properties[i].GetValue(exception));
+                value = _renderer.RenderNamed(properties[i].Name, properties[i].GetValue(exception), budget);
             }
             catch (TargetInvocationException failure) when (failure.InnerException is not null)
             {
@@ -251,11 +264,11 @@ internal sealed class EventCapturer
         return values;
     }
 
-    private IReadOnlyList<NamedValue> ReadData(Exception exception)
+    private IReadOnlyList<NamedValue> ReadData(Exception exception, CaptureBudget budget)
     {
         try
         {
-            return exception.Data.Count == 0 ? [] : _renderer.RenderMembers(exception.Data);
+            return exception.Data.Count == 0 ? [] : _renderer.RenderMembers(exception.Data, budget);
         }
         catch (Exception failure)
         {

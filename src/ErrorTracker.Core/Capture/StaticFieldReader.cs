@@ -16,7 +16,7 @@ internal sealed class StaticFieldReader
 
     public StaticFieldReader(ValueRenderer renderer) => _renderer = renderer;
 
-    public IReadOnlyList<CapturedVariable> Read(Type type)
+    public IReadOnlyList<CapturedVariable> Read(Type type, CaptureBudget budget)
     {
         if (type.ContainsGenericParameters)
         {
@@ -47,7 +47,7 @@ internal sealed class StaticFieldReader
             {
                 try
                 {
-                    value = _renderer.RenderNamed(field.Name, field.GetValue(null), MaxNodesPerField);
+                    value = _renderer.RenderNamed(field.Name, field.GetValue(null), budget, MaxNodesPerField);
                 }
                 catch (Exception exception)
                 {

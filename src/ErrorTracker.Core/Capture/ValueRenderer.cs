@@ -27,29 +27,36 @@ internal sealed class ValueRenderer
 
     public SecretMasker Masker => _masker;
 
+    /// <summary>A budget for one occurrence.</summary>
+    public CaptureBudget NewBudget() =>
+        new(_limits.MaxNodes * CaptureBudget.NodesPerEventFactor, CaptureBudget.CharactersPerEvent);
+
     /// <summary>Renders a value known by <paramref name="name"/>, masking it whole when the name is secret.</summary>
-    public RecordedValue RenderNamed(string name, object? value, int? maxNodes = null)
+    public RecordedValue RenderNamed(string name, object? value, int? maxNodes = null) => RenderNamed(name, value, NewBudget(), maxNodes);
+
+    /// <summary>Renders a value known by <paramref name="name"/> within an occurrence's budget.</summary>
+    public RecordedValue RenderNamed(string name, object? value, CaptureBudget budget, int? maxNodes = null)
     {
         if (_masker.TryMaskName(name, out var replacement))
         {
             return RecordedValue.Masked(replacement);
         }
 
-        return Render(value, new RenderState(maxNodes ?? _limits.MaxNodes), depth: 0);
+        return Render(value, new RenderState(maxNodes ?? _limits.MaxNodes, budget), depth: 0);
     }
 
     /// <summary>
     /// Spreads a bag of variables into named values: the properties of an anonymous object or POCO, or the
     /// entries of a dictionary.
     /// </summary>
-    public IReadOnlyList<NamedValue> RenderMembers(object? bag)
+    public IReadOnlyList<NamedValue> RenderMembers(object? bag, CaptureBudget budget)
     {
         if (bag is null)
         {
             return [];
         }
 
-        var state = new RenderState(_limits.MaxNodes);
+        var state = new RenderState(_limits.MaxNodes, budget);
         var rendered = Render(bag, state, depth: -1);
         return rendered.Kind is RecordedValueKind.Object or RecordedValueKind.Dictionary
             ? rendered.Children
@@ -57,12 +64,12 @@ internal sealed class ValueRenderer
     }
 
     /// <summary>Renders pairs whose names are already known (context entries, request data).</summary>
-    public IReadOnlyList<NamedValue> RenderPairs(IEnumerable<KeyValuePair<string, object?>> pairs)
+    public IReadOnlyList<NamedValue> RenderPairs(IEnumerable<KeyValuePair<string, object?>> pairs, CaptureBudget budget)
     {
         var result = new List<NamedValue>();
         foreach (var (key, value) in pairs)
         {
-            result.Add(new NamedValue(key, RenderNamed(key, value)));
+            result.Add(new NamedValue(key, RenderNamed(key, value, budget)));
         }
 
         return result;
@@ -93,7 +100,7 @@ internal sealed class ValueRenderer
             return RecordedValue.Null;
         }
 
-        if (--state.NodesLeft < 0)
+        if (!state.TakeNode())
         {
             return new RecordedValue { Kind = RecordedValueKind.Truncated, Text = "rendering budget exhausted" };
         }
@@ -103,11 +110,11 @@ internal sealed class ValueRenderer
         switch (shape.Kind)
         {
             case TypeShapeKind.Text:
-                return RecordedValue.Scalar(MaskAndClip((string)value), shape.TypeName);
+                return RecordedValue.Scalar(Text((string)value, state), shape.TypeName);
             case TypeShapeKind.Scalar:
                 return RecordedValue.Scalar(FormatScalar(value), shape.TypeName);
             case TypeShapeKind.Uri:
-                return RecordedValue.Scalar(MaskAndClip(((Uri)value).OriginalString), shape.TypeName);
+                return RecordedValue.Scalar(Text(((Uri)value).OriginalString, state), shape.TypeName);
             case TypeShapeKind.Skipped:
                 return new RecordedValue { Kind = RecordedValueKind.Skipped, TypeName = shape.TypeName, Text = shape.SkipReason };
             case TypeShapeKind.Json:
@@ -135,7 +142,7 @@ internal sealed class ValueRenderer
                 TypeShapeKind.Tuple => RenderTuple((ITuple)value, shape, state, depth),
                 TypeShapeKind.NameValueCollection => RenderNameValues((NameValueCollection)value, shape, state, depth),
                 TypeShapeKind.Collection => RenderCollection((IEnumerable)value, shape, state, depth),
-                TypeShapeKind.ToStringObject => RecordedValue.Scalar(MaskAndClip(SafeToString(value)), shape.TypeName),
+                TypeShapeKind.ToStringObject => RecordedValue.Scalar(Text(SafeToString(value), state), shape.TypeName),
                 _ => RenderObject(value, shape, state, depth),
             };
         }
@@ -338,7 +345,7 @@ internal sealed class ValueRenderer
             }
 
             case JsonValueKind.String:
-                return RecordedValue.Scalar(MaskAndClip(element.GetString() ?? ""), "string");
+                return RecordedValue.Scalar(Text(element.GetString() ?? "", state), "string");
             case JsonValueKind.Null:
             case JsonValueKind.Undefined:
                 return RecordedValue.Null;
@@ -349,7 +356,7 @@ internal sealed class ValueRenderer
 
     private RecordedValue RenderJsonChild(JsonElement element, RenderState state, int depth)
     {
-        if (--state.NodesLeft < 0)
+        if (!state.TakeNode())
         {
             return new RecordedValue { Kind = RecordedValueKind.Truncated, Text = "rendering budget exhausted" };
         }
@@ -405,10 +412,22 @@ internal sealed class ValueRenderer
         Text = $"<{exception.GetType().Name} raised while rendering value>",
     };
 
-    private sealed class RenderState(int maxNodes)
+    // Masked, then cut to the per-string limit and to what the occurrence's character budget has left.
+    private string Text(string text, RenderState state)
     {
+        var masked = MaskAndClip(text);
+        var granted = state.Budget.TakeCharacters(masked.Length);
+        return granted == masked.Length ? masked : string.Concat(masked.AsSpan(0, granted), "...");
+    }
+
+    private sealed class RenderState(int maxNodes, CaptureBudget budget)
+    {
+        private int _nodesLeft = maxNodes;
+
         public HashSet<object> Ancestors { get; } = new(ReferenceEqualityComparer.Instance);
 
-        public int NodesLeft { get; set; } = maxNodes;
+        public CaptureBudget Budget { get; } = budget;
+
+        public bool TakeNode() => --_nodesLeft >= 0 && Budget.TakeNode();
     }
 }

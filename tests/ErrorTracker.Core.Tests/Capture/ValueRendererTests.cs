@@ -220,7 +220,8 @@ public sealed class ValueRendererTests
         var orderId = 42;
         var password = "hunter2";
 
-        var members = Renderer().RenderMembers(new { orderId, password });
+        var renderer = Renderer();
+        var members = renderer.RenderMembers(new { orderId, password }, renderer.NewBudget());
 
         members.Select(m => m.Name).Should().Equal("orderId", "password");
         members[0].Value.Text.Should().Be("42");
