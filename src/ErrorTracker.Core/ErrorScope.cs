@@ -1,3 +1,5 @@
+using ErrorTracking.Context;
+
 namespace ErrorTracking;
 
 /// <summary>
@@ -9,6 +11,7 @@ public sealed class ErrorScope : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
+    private readonly List<IContextBuilder> _builders = [];
     private readonly Action<ErrorScope>? _onDispose;
     private Exception? _lastThrown;
     private volatile bool _completed;
@@ -43,6 +46,23 @@ public sealed class ErrorScope : IDisposable
         lock (_lock)
         {
             _values[key] = value;
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a context builder that runs, after the registered ones, for everything recorded inside this scope: how
+    /// the web integration describes the current request to a <c>RecordException</c> made anywhere in it.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>This scope, for chaining.</returns>
+    public ErrorScope AddContextBuilder(IContextBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        lock (_lock)
+        {
+            _builders.Add(builder);
         }
 
         return this;
@@ -97,6 +117,24 @@ public sealed class ErrorScope : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>The context builders of this scope and its open parents, outermost first.</summary>
+    internal IReadOnlyList<IContextBuilder> ContextBuilders()
+    {
+        var builders = new List<IContextBuilder>();
+        for (var scope = this; scope is not null; scope = scope.Parent)
+        {
+            if (!scope.IsDisposed || scope == this)
+            {
+                lock (scope._lock)
+                {
+                    builders.InsertRange(0, scope._builders);
+                }
+            }
+        }
+
+        return builders;
     }
 
     internal void ObserveThrown(Exception exception)

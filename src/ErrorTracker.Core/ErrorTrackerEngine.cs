@@ -138,7 +138,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
         try
         {
-            var occurrence = _capturer.CaptureMessage(message, level, new CapturedVariables(variables, VariableOrigin.Explicit), MergedContext(context));
+            var occurrence = _capturer.CaptureMessage(message, level, new CapturedVariables(variables, VariableOrigin.Explicit), MergedContext(context), ScopeBuilders());
             Enqueue(occurrence);
             return occurrence.Hash;
         }
@@ -175,7 +175,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
                 return null;
             }
 
-            var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context));
+            var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context), ScopeBuilders());
             _recorded.AddOrUpdate(exception, new RecordedThrow(occurrence.Hash, trace));
             Enqueue(occurrence);
             return occurrence.Hash;
@@ -232,6 +232,8 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             _counters.AddRecorded();
         }
     }
+
+    private IReadOnlyList<IContextBuilder> ScopeBuilders() => _currentScope.Value?.ContextBuilders() ?? [];
 
     private IEnumerable<KeyValuePair<string, object?>> MergedContext(IReadOnlyDictionary<string, object?>? context)
     {

@@ -13,6 +13,7 @@ public static class ErrorTrackerConfigurationExtensions
         nameof(ErrorTrackerOptions.RecipientEmails),
         nameof(ErrorTrackerOptions.InAppExclude),
         nameof(ErrorTrackerOptions.InAppInclude),
+        nameof(ErrorTrackerOptions.TrackedStatusCodes),
     ];
 
     /// <summary>
@@ -48,6 +49,12 @@ public static class ErrorTrackerConfigurationExtensions
             var values = list.Value is { } single
                 ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : list.GetChildren().Select(child => child.Value).OfType<string>().ToArray();
+            if (key == nameof(ErrorTrackerOptions.TrackedStatusCodes))
+            {
+                options.TrackedStatusCodes = [.. values.Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+                continue;
+            }
+
             var target = key switch
             {
                 nameof(ErrorTrackerOptions.MaskedKeyHas) => options.MaskedKeyHas = [],

@@ -55,12 +55,12 @@ internal sealed class EventCapturer
     }
 
     public ErrorEvent CaptureException(Exception exception, ErrorLevel level, CapturedVariables variables,
-        IEnumerable<KeyValuePair<string, object?>> context)
+        IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders)
     {
         // What the caller handed over and the request come first: they matter most when the budget runs short.
         var budget = _renderer.NewBudget();
         var captured = RenderVariables(variables, budget);
-        var described = Describe(exception, context, budget);
+        var described = Describe(exception, context, scopeBuilders, budget);
         var staticsSeen = new HashSet<Type>();
         var chainBudget = MaxChainLength;
         var root = ReadException(exception, depth: 0, new HashSet<Exception>(ReferenceEqualityComparer.Instance), staticsSeen, budget, ref chainBudget);
@@ -69,11 +69,11 @@ internal sealed class EventCapturer
     }
 
     public ErrorEvent CaptureMessage(string message, ErrorLevel level, CapturedVariables variables,
-        IEnumerable<KeyValuePair<string, object?>> context)
+        IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders)
     {
         var budget = _renderer.NewBudget();
         var captured = RenderVariables(variables, budget);
-        var described = Describe(exception: null, context, budget);
+        var described = Describe(exception: null, context, scopeBuilders, budget);
         var frames = WithStatics(_frames.ReadCurrentStack(), new HashSet<Type>(), budget);
         var root = new ExceptionDetail { Type = MessageType, Message = _renderer.MaskAndClip(message), Frames = frames };
         root = AttachVariables(root, captured, thrown: false);
@@ -81,10 +81,11 @@ internal sealed class EventCapturer
     }
 
     /// <summary>Runs the context builders and renders what they and the caller supplied.</summary>
-    private ErrorEvent Describe(Exception? exception, IEnumerable<KeyValuePair<string, object?>> context, CaptureBudget budget)
+    private ErrorEvent Describe(Exception? exception, IEnumerable<KeyValuePair<string, object?>> context,
+        IReadOnlyList<IContextBuilder> scopeBuilders, CaptureBudget budget)
     {
         var collected = new CaptureContext(exception);
-        foreach (var builder in _contextBuilders)
+        foreach (var builder in scopeBuilders.Count == 0 ? _contextBuilders : _contextBuilders.Concat(scopeBuilders))
         {
             try
             {

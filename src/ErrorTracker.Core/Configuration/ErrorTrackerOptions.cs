@@ -141,6 +141,21 @@ public sealed class ErrorTrackerOptions
     /// <summary>Groups per dashboard page (upstream's <c>EXCEPTION_APP_DEFAULT_LIST_SIZE</c>). Default: 10.</summary>
     public int PageSize { get; set; } = 10;
 
+    // Web (used by the ASP.NET Core adapter)
+
+    /// <summary>
+    /// Whether responses with a status in <see cref="TrackedStatusCodes"/> are recorded too, grouped by status and
+    /// route (upstream's <c>TRACK_ALL_EXCEPTIONS</c>, which upstream never implemented). Unhandled exceptions and 5xx
+    /// responses are always recorded. Default: <see langword="false"/>.
+    /// </summary>
+    public bool TrackAllExceptions { get; set; }
+
+    /// <summary>The statuses <see cref="TrackAllExceptions"/> records. Default: 400 to 499.</summary>
+    public IList<int> TrackedStatusCodes { get; set; } = [.. Enumerable.Range(400, 100)];
+
+    /// <summary>Characters of a JSON, form or text request body kept; longer bodies are cut with a marker. Default: 65,536.</summary>
+    public int MaxRequestBodyLength { get; set; } = 64 * 1024;
+
     // Notification and ticketing
 
     /// <summary>Whether notifications are sent (upstream's <c>APP_ERROR_SEND_NOTIFICATION</c>). Default: <see langword="false"/>.</summary>

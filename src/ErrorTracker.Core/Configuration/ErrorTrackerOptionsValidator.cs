@@ -35,6 +35,7 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         AtLeast(failures, nameof(options.MaxDepth), options.MaxDepth, 1);
         AtLeast(failures, nameof(options.MaxValueNodes), options.MaxValueNodes, 1);
         AtLeast(failures, nameof(options.SourceContextLines), options.SourceContextLines, 0);
+        AtLeast(failures, nameof(options.MaxRequestBodyLength), options.MaxRequestBodyLength, 0);
 
         if (options.ShutdownTimeout < TimeSpan.Zero)
         {

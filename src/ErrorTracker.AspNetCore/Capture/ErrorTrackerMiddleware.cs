@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Json;
+using ErrorTracking.Configuration;
+using ErrorTracking.Records;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace ErrorTracking.AspNetCore;
+
+/// <summary>
+/// Records what fails in a request: unhandled exceptions (then re-thrown, so the application's own error
+/// handling still runs), exceptions an exception handler already handled, 5xx responses, and with
+/// <see cref="ErrorTrackerOptions.TrackAllExceptions"/> the configured 4xx responses. Every recording made while
+/// the request runs, through the middleware or by the application's own code, carries the request's context.
+/// Requests to the dashboard are never recorded.
+/// </summary>
+internal sealed class ErrorTrackerMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly IErrorTracker _tracker;
+    private readonly ErrorTrackerOptions _options;
+    private readonly HashSet<int> _trackedStatuses;
+
+    public ErrorTrackerMiddleware(RequestDelegate next, IErrorTracker tracker, IOptions<ErrorTrackerOptions> options)
+    {
+        _next = next;
+        _tracker = tracker;
+        _options = options.Value;
+        _trackedStatuses = [.. _options.TrackedStatusCodes];
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Path.StartsWithSegments(_options.UrlPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (IsReadableBody(context.Request))
+        {
+            context.Request.EnableBuffering();
+        }
+
+        var body = new RequestBody();
+        using var scope = _tracker.BeginScope().AddContextBuilder(new HttpRequestContextBuilder(context, body, _options.MaskWith));
+        // The middleware records what it sees itself; the scope only carries the request's context.
+        scope.Complete();
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await ReadBodyAsync(context, body).ConfigureAwait(false);
+            _tracker.RecordException(exception);
+            throw;
+        }
+
+        if (context.Features.Get<IExceptionHandlerFeature>()?.Error is { } handled)
+        {
+            await ReadBodyAsync(context, body).ConfigureAwait(false);
+            _tracker.RecordException(handled);
+            return;
+        }
+
+        var status = context.Response.StatusCode;
+        if (status >= 500 || (_options.TrackAllExceptions && _trackedStatuses.Contains(status)))
+        {
+            await ReadBodyAsync(context, body).ConfigureAwait(false);
+            // Status and route group it: a 404 and a 401 of one route are two groups, two ids of one route one.
+            var where = context.GetEndpoint() is Microsoft.AspNetCore.Routing.RouteEndpoint route ? route.RoutePattern.RawText : context.Request.Path.Value;
+            _tracker.CaptureMessage(
+                $"HTTP {status} {ReasonPhrases.GetReasonPhrase(status)}: {context.Request.Method} {where}",
+                status >= 500 ? ErrorLevel.Error : ErrorLevel.Warning);
+        }
+    }
+
+    private static bool IsReadableBody(HttpRequest request) =>
+        request.ContentLength is not 0 && request.ContentType is { } type
+        && (type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || request.HasFormContentType);
+
+    // After a failure only: the body is read from the buffer the request kept, never from the wire twice.
+    private async Task ReadBodyAsync(HttpContext context, RequestBody body)
+    {
+        var request = context.Request;
+        try
+        {
+            if (!IsReadableBody(request) || !request.Body.CanSeek)
+            {
+                return;
+            }
+
+            request.Body.Position = 0;
+            if (request.HasFormContentType)
+            {
+                await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            var limit = _options.MaxRequestBodyLength;
+            var buffer = new char[limit + 1];
+            using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true);
+            var read = await reader.ReadBlockAsync(buffer.AsMemory(), context.RequestAborted).ConfigureAwait(false);
+            var text = new string(buffer, 0, Math.Min(read, limit));
+            if (read > limit)
+            {
+                body.Content = text + $"... [cut at {limit} characters]";
+                return;
+            }
+
+            body.Content = request.ContentType!.Contains("json", StringComparison.OrdinalIgnoreCase) && TryParse(text) is { } json ? json : text;
+        }
+        catch (Exception failure) when (failure is IOException or InvalidOperationException or InvalidDataException or OperationCanceledException)
+        {
+            body.Content = $"<body could not be read: {failure.GetType().Name}>";
+        }
+        finally
+        {
+            if (request.Body.CanSeek)
+            {
+                request.Body.Position = 0;
+            }
+        }
+    }
+
+    private static JsonElement? TryParse(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

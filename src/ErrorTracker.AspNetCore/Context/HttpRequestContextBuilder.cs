@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using ErrorTracking.Context;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Routing;
+
+namespace ErrorTracking.AspNetCore;
+
+/// <summary>
+/// Describes the current request to an occurrence: host, path and method in the record's own columns, and the
+/// URL, route, query, headers, cookies, form, body, user, client address and trace id as request data. Values of
+/// credentials headers and cookies are replaced whatever the masking rule says; everything else is masked by the
+/// tracker afterwards, like any captured value.
+/// </summary>
+internal sealed class HttpRequestContextBuilder : IContextBuilder
+{
+    private static readonly string[] CredentialHeaders = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-XSRF-TOKEN", "RequestVerificationToken"];
+
+    private readonly HttpContext _context;
+    private readonly RequestBody _body;
+    private readonly string _mask;
+
+    public HttpRequestContextBuilder(HttpContext context, RequestBody body, string mask)
+    {
+        _context = context;
+        _body = body;
+        _mask = mask;
+    }
+
+    public void Build(CaptureContext context)
+    {
+        var request = _context.Request;
+        context.Host = request.Host.Value ?? "";
+        context.Path = (request.PathBase + request.Path).Value ?? "";
+        context.Method = request.Method;
+        context.Url = request.GetDisplayUrl();
+
+        if (_context.GetEndpoint() is { } endpoint)
+        {
+            if (endpoint is RouteEndpoint route)
+            {
+                context.RequestData["route"] = route.RoutePattern.RawText;
+            }
+
+            context.Extra["endpoint"] = endpoint.DisplayName;
+        }
+
+        if (request.Query.Count > 0)
+        {
+            context.RequestData["query"] = request.Query.ToDictionary(q => q.Key, q => Value(q.Value), StringComparer.Ordinal);
+        }
+
+        context.RequestData["headers"] = request.Headers.ToDictionary(
+            h => h.Key,
+            h => CredentialHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase) ? _mask : Value(h.Value),
+            StringComparer.OrdinalIgnoreCase);
+
+        if (request.Cookies.Count > 0)
+        {
+            // Cookie values are session and antiforgery tokens more often than not: names only.
+            context.RequestData["cookies"] = request.Cookies.ToDictionary(c => c.Key, _ => (object?)_mask, StringComparer.Ordinal);
+        }
+
+        if (request.HasFormContentType && _context.Features.Get<Microsoft.AspNetCore.Http.Features.IFormFeature>()?.Form is { } form)
+        {
+            context.RequestData["form"] = form.ToDictionary(f => f.Key, f => Value(f.Value), StringComparer.Ordinal);
+            if (form.Files.Count > 0)
+            {
+                context.RequestData["files"] = form.Files
+                    .Select(f => new { f.Name, f.FileName, f.ContentType, f.Length })
+                    .ToList();
+            }
+        }
+        else if (_body.Content is { } body)
+        {
+            context.RequestData["body"] = body;
+        }
+
+        var user = _context.User;
+        if (user.Identity?.IsAuthenticated == true)
+        {
+            context.Extra["user.name"] = user.Identity.Name;
+            context.Extra["user.id"] = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        }
+
+        context.Extra["client_ip"] = _context.Connection.RemoteIpAddress?.ToString();
+        context.Extra["trace_id"] = Activity.Current?.TraceId.ToString() ?? _context.TraceIdentifier;
+    }
+
+    private static object? Value(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Count == 1 ? values[0] : values.ToArray();
+}
