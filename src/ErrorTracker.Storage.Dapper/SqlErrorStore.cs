@@ -207,7 +207,15 @@ public sealed class SqlErrorStore : IErrorStore
 
         if (SweepDue())
         {
-            await SweepAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SweepAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The batch is committed: a failed sweep must not make it look unsaved (the writer would store it
+                // again and count it twice). The next sweep, a minute on, deletes what this one did not.
+            }
         }
 
         return results;

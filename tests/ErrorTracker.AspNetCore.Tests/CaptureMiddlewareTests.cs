@@ -53,15 +53,25 @@ public sealed class CaptureMiddlewareTests
         }
 
         app.UseErrorTracker();
-        app.MapGet("/orders/{id:int}", (int id) => Fail(id));
-        app.MapPost("/orders/{id:int}", (int id) => Fail(id));
-        app.MapPost("/login", (HttpContext context) => FailLogin());
+        // One handler for GET and POST, as upstream's test route: the same failure whatever the method.
+        app.MapMethods("/orders/{id:int}", ["GET", "POST"], async (int id, HttpContext context) =>
+        {
+            // Like model binding: the application reads the body before it fails.
+            await new StreamReader(context.Request.Body).ReadToEndAsync();
+            return Fail(id);
+        });
+        app.MapPost("/login", async (HttpContext context) =>
+        {
+            await context.Request.ReadFormAsync();
+            return FailLogin();
+        });
         app.MapGet("/manual", (IErrorTracker tracker) =>
         {
             var hash = tracker.RecordException(new InvalidOperationException("recorded by the endpoint"));
             return Results.Ok(hash);
         });
         app.MapGet("/ok", () => "fine");
+        app.MapPut("/unread", () => Fail(11));
         app.MapGet("/dev/error/anything", () => Fail(1));
         await app.StartAsync();
         return app;
@@ -156,7 +166,8 @@ public sealed class CaptureMiddlewareTests
         var occurrence = (await app.Services.GetRequiredService<IErrorStore>().GetAsync(hash!, CancellationToken.None))!.FirstOccurrence;
         occurrence.Path.Should().Be("/manual");
         occurrence.Method.Should().Be("GET");
-        occurrence.Url.Should().Be("http://localhost/manual?page=2");
+        occurrence.Url.Should().Be("http://localhost/manual");
+        Rendering.ValueText.Format(occurrence.RequestData.Single(r => r.Name == "query").Value).Should().Be("{ page: \"2\" }");
         occurrence.RequestData.Should().Contain(r => r.Name == "route" && r.Value.Text == "/manual");
     }
 
@@ -210,5 +221,19 @@ public sealed class CaptureMiddlewareTests
         data["cookies"].Should().Contain("session: \"**************\"", "the cookie's name is kept, its value never");
         data["headers"].Should().Contain("Authorization: \"**************\"");
         System.Text.Json.JsonSerializer.Serialize(occurrence).Should().NotContain(planted);
+    }
+
+    [Test]
+    public async Task A_body_the_application_never_read_is_not_pulled_from_the_client()
+    {
+        await using var app = await StartAsync();
+        var content = new StringContent("{\"big\":\"upload\"}", Encoding.UTF8, "application/json");
+
+        await FluentActions.Awaiting(() => app.GetTestClient().PutAsync(new Uri("/unread", UriKind.Relative), content))
+            .Should().ThrowAsync<InvalidOperationException>();
+
+        var record = (await RecordsAsync(app)).Should().ContainSingle().Subject;
+        var occurrence = (await app.Services.GetRequiredService<IErrorStore>().GetAsync(record.Hash, CancellationToken.None))!.FirstOccurrence;
+        occurrence.RequestData.Single(r => r.Name == "body").Value.Text.Should().Be("<not read by the application>");
     }
 }

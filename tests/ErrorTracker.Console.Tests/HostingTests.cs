@@ -153,6 +153,37 @@ public sealed class HostingTests
         output.Should().Contain("password (variable) = **************").And.NotContain("hunter2").And.NotContain("s3cret");
     }
 
+    [Test]
+    public async Task A_store_that_hangs_does_not_make_host_shutdown_throw()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
+        builder.Services.AddErrorTracker(o =>
+        {
+            o.Store = new HangingStore();
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+        }).AddHostLifetime();
+        using var host = builder.Build();
+        await host.StartAsync();
+        host.Services.GetRequiredService<IErrorTracker>().RecordException(new InvalidOperationException("while the store hangs"));
+
+        await FluentActions.Awaiting(() => host.StopAsync()).Should().NotThrowAsync();
+    }
+
+    [Test]
+    public async Task A_tracker_that_cannot_be_built_never_fails_the_applications_logging()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddErrorTracker(o => o.QueueCapacity = -1).AddLogging();
+        await using var provider = services.BuildServiceProvider();
+        var logger = provider.GetRequiredService<ILogger<HostingTests>>();
+
+        FluentActions.Invoking(() => logger.LogError(new InvalidOperationException("boom"), "first")).Should().NotThrow();
+        FluentActions.Invoking(() => logger.LogError(new InvalidOperationException("boom"), "again")).Should().NotThrow();
+    }
+
     private static async Task<(int ExitCode, string Output)> RunSampleAsync(params string[] arguments)
     {
         // The sample is built beside this test project: tests/<project>/bin/<configuration>/<framework>/.
@@ -174,6 +205,23 @@ public sealed class HostingTests
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return (process.ExitCode, await output + await errors);
+    }
+
+    private sealed class HangingStore : IErrorStore
+    {
+        public async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return [];
+        }
+
+        public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => Task.FromResult<ErrorRecordDetail?>(null);
+
+        public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => Task.FromResult(new ErrorPage([], 1, 10, 0));
+
+        public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 
     private sealed class FailingWorker : BackgroundService

@@ -39,6 +39,29 @@ public sealed class SqliteErrorStoreTests : SqlErrorStoreContract
     }
 
     [Test]
+    public async Task A_failing_retention_sweep_does_not_make_a_committed_batch_look_unsaved()
+    {
+        var connectionString = $"Data Source={_folder.File("sweep.db")}";
+        var opens = 0;
+        var store = new SqlErrorStore(new SqliteDialect(), () =>
+        {
+            // Opens: 1 migration, 2 the batch, 3 the sweep after it.
+            if (Interlocked.Increment(ref opens) == 3)
+            {
+                throw new SqliteException("database is locked", 5);
+            }
+
+            return new SqliteConnection(connectionString);
+        }, new SqlStoreOptions { OccurrenceRetention = TimeSpan.FromDays(30) });
+        var hash = HashOf("swept");
+
+        var saved = await store.SaveAsync([Occurrence(hash)], CancellationToken.None);
+
+        saved[0].Count.Should().Be(1);
+        (await store.GetAsync(hash, CancellationToken.None))!.Record.Count.Should().Be(1);
+    }
+
+    [Test]
     public async Task Two_stores_on_one_file_lose_no_count()
     {
         var file = $"Data Source={_folder.File("two.db")}";

@@ -39,8 +39,10 @@ internal sealed class ErrorTrackerMiddleware
             return;
         }
 
-        if (IsReadableBody(context.Request))
+        if (IsReadableBody(context.Request) && !context.Request.HasFormContentType)
         {
+            // Forms are shown from what the application read (IFormFeature); other small bodies are kept so the
+            // part the application read can be shown after a failure.
             context.Request.EnableBuffering();
         }
 
@@ -83,23 +85,25 @@ internal sealed class ErrorTrackerMiddleware
         && (type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
             || request.HasFormContentType);
 
-    // After a failure only: the body is read from the buffer the request kept, never from the wire twice.
+    // After a failure only, and only a body the application started reading: an upload or a streaming request
+    // it never read is not pulled from the client just to be shown.
     private async Task ReadBodyAsync(HttpContext context, RequestBody body)
     {
         var request = context.Request;
         try
         {
-            if (!IsReadableBody(request) || !request.Body.CanSeek)
+            if (!IsReadableBody(request) || request.HasFormContentType || !request.Body.CanSeek)
             {
                 return;
             }
 
-            request.Body.Position = 0;
-            if (request.HasFormContentType)
+            if (request.Body.Position == 0)
             {
-                await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+                body.Content = "<not read by the application>";
                 return;
             }
+
+            request.Body.Position = 0;
 
             var limit = _options.MaxRequestBodyLength;
             var buffer = new char[limit + 1];

@@ -34,7 +34,9 @@ internal sealed class HttpRequestContextBuilder : IContextBuilder
         context.Host = request.Host.Value ?? "";
         context.Path = (request.PathBase + request.Path).Value ?? "";
         context.Method = request.Method;
-        context.Url = request.GetDisplayUrl();
+        // Without the query: it is shown decoded under "query", where each parameter is masked by its name; an
+        // encoded key (user%5Bpassword%5D) would hide a secret from the text patterns.
+        context.Url = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
 
         if (_context.GetEndpoint() is { } endpoint)
         {

@@ -56,8 +56,15 @@ internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
 
         if (_tracker is not null)
         {
-            // The host's shutdown token bounds the wait; what is still pending is reported when the tracker is disposed.
-            await _tracker.FlushAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // The host's shutdown token bounds the wait; what is still pending is reported when the tracker is disposed.
+                await _tracker.FlushAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host's shutdown time ran out: stopping goes on, and must not fail because of the tracker.
+            }
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed class ErrorTrackerLoggerProvider : ILoggerProvider
     private readonly LogLevel _minimumLevel;
     private readonly AsyncLocal<bool> _recording = new();
     private IErrorTracker? _tracker;
+    private volatile bool _unavailable;
 
     public ErrorTrackerLoggerProvider(IServiceProvider services, ErrorTrackerLoggingSettings settings)
     {
@@ -31,9 +32,7 @@ internal sealed class ErrorTrackerLoggerProvider : ILoggerProvider
 
     private void Record<TState>(string category, LogLevel level, EventId eventId, TState state, Exception exception, Func<TState, Exception?, string> formatter)
     {
-        // Resolved late: the tracker itself is built with loggers from the factory this provider belongs to.
-        _tracker ??= _services.GetService<IErrorTracker>();
-        if (_tracker is null || _recording.Value)
+        if (_unavailable || _recording.Value)
         {
             return;
         }
@@ -41,6 +40,24 @@ internal sealed class ErrorTrackerLoggerProvider : ILoggerProvider
         _recording.Value = true;
         try
         {
+            // Resolved late: the tracker itself is built with loggers from the factory this provider belongs to.
+            // A tracker that cannot be built (invalid options, a disposed container) turns this provider off
+            // instead of failing every LogError of the application.
+            try
+            {
+                _tracker ??= _services.GetService<IErrorTracker>();
+            }
+            catch (Exception)
+            {
+                _unavailable = true;
+                return;
+            }
+
+            if (_tracker is null)
+            {
+                return;
+            }
+
             var context = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["log.category"] = category,
