@@ -79,6 +79,23 @@ public sealed class DependencyInjectionTests
         provider.GetServices<ErrorTracking.Ticketing.ITicketing>().OfType<CollectingTicketing>().Single().Raised.Should().ContainSingle();
     }
 
+    [Test]
+    public async Task A_view_permission_is_chosen_by_type_or_instance()
+    {
+        var byInstance = new ServiceCollection();
+        var permission = new ErrorTracking.Security.DenyAllViewPermission();
+        byInstance.AddErrorTracker().UseViewPermission(permission);
+        await using (var provider = byInstance.BuildServiceProvider())
+        {
+            provider.GetRequiredService<ErrorTracking.Security.IViewPermission>().Should().BeSameAs(permission);
+        }
+
+        var byType = new ServiceCollection();
+        byType.AddErrorTracker().UseViewPermission(permission).UseViewPermission<ErrorTracking.Security.DenyAllViewPermission>();
+        await using var replaced = byType.BuildServiceProvider();
+        replaced.GetServices<ErrorTracking.Security.IViewPermission>().Should().ContainSingle().Which.Should().NotBeSameAs(permission);
+    }
+
     private sealed record Marker(string Value);
 
     private sealed class MarkerContextBuilder(Marker marker) : IContextBuilder

@@ -115,4 +115,16 @@ public static class ErrorTrackerBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IViewPermission, TPermission>());
         return builder;
     }
+
+    /// <summary>Decides who may use the dashboard with <paramref name="permission"/>, e.g. <c>new RolePermission("Admins")</c>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="permission">The permission.</param>
+    /// <returns>The builder.</returns>
+    public static IErrorTrackerBuilder UseViewPermission(this IErrorTrackerBuilder builder, IViewPermission permission)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(permission);
+        builder.Services.Replace(ServiceDescriptor.Singleton(permission));
+        return builder;
+    }
 }
