@@ -13,6 +13,7 @@ namespace ErrorTracking;
 public static class ErrorTracker
 {
     private static IErrorTracker? s_current;
+    private static readonly AsyncLocal<bool> s_insideTracker = new();
 
     /// <summary>The tracker the facade forwards to, or <see langword="null"/> when none is set up.</summary>
     public static IErrorTracker? Current => Volatile.Read(ref s_current);
@@ -65,7 +66,17 @@ public static class ErrorTracker
     /// <summary>What the current tracker has done so far, or <see langword="null"/> when none is set up.</summary>
     public static ErrorTrackerStatistics? Statistics => Current?.Statistics;
 
+    /// <summary>
+    /// Whether the calling code runs on the tracker's own behalf (its background writer, its stores, notifiers and
+    /// ticketing). Integrations that turn other events into recordings (the logging provider) skip those, so an
+    /// unavailable database whose driver logs errors cannot feed the tracker with its own failures.
+    /// </summary>
+    public static bool IsInsideTracker => s_insideTracker.Value;
+
     private static IErrorTracker Tracker => Current ?? DisabledErrorTracker.Instance;
+
+    /// <summary>Marks the current async flow, and everything it starts, as the tracker's own.</summary>
+    internal static void MarkInsideTracker() => s_insideTracker.Value = true;
 
     internal static void Attach(IErrorTracker tracker) => Volatile.Write(ref s_current, tracker);
 

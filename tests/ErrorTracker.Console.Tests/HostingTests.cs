@@ -172,6 +172,23 @@ public sealed class HostingTests
     }
 
     [Test]
+    public async Task What_the_tracker_logs_or_its_store_logs_is_never_recorded()
+    {
+        var builder = Builder();
+        builder.Services.AddErrorTracker().UseStore<LoggingStore>().AddLogging();
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            var tracker = host.Services.GetRequiredService<IErrorTracker>();
+            tracker.CaptureMessage("the only occurrence");
+            (await tracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+            (await tracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+            await host.StopAsync();
+            host.Services.GetRequiredService<LoggingStore>().Saved.Should().Be(1, "the store's own error log on the writer's flow was not recorded");
+        }
+    }
+
+    [Test]
     public async Task A_tracker_that_cannot_be_built_never_fails_the_applications_logging()
     {
         var services = new ServiceCollection();
@@ -205,6 +222,30 @@ public sealed class HostingTests
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return (process.ExitCode, await output + await errors);
+    }
+
+    /// <summary>A store whose driver logs an error with an exception on every write, as a database client may.</summary>
+    private sealed class LoggingStore(ILogger<LoggingStore> logger) : IErrorStore
+    {
+        private readonly InMemoryErrorStore _inner = new();
+        private int _saved;
+
+        public int Saved => Volatile.Read(ref _saved);
+
+        public Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+        {
+            Interlocked.Add(ref _saved, occurrences.Count);
+            logger.LogError(new TimeoutException("driver noise"), "The driver retried a command");
+            return _inner.SaveAsync(occurrences, cancellationToken);
+        }
+
+        public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => _inner.GetAsync(hash, cancellationToken);
+
+        public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
+
+        public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => _inner.UpdateAsync(hash, update, cancellationToken);
+
+        public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => _inner.DeleteAsync(hash, cancellationToken);
     }
 
     private sealed class HangingStore : IErrorStore

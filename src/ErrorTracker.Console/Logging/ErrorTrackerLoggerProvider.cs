@@ -32,7 +32,7 @@ internal sealed class ErrorTrackerLoggerProvider : ILoggerProvider
 
     private void Record<TState>(string category, LogLevel level, EventId eventId, TState state, Exception exception, Func<TState, Exception?, string> formatter)
     {
-        if (_unavailable || _recording.Value)
+        if (_unavailable || _recording.Value || ErrorTracker.IsInsideTracker)
         {
             return;
         }

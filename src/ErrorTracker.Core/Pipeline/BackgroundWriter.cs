@@ -147,6 +147,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        ErrorTracker.MarkInsideTracker();
         var reader = _channel.Reader;
         var batch = new List<ErrorEvent>(_batchSize);
         try
