@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ErrorTracking.Testing.Postgres;
 using Npgsql;
 
 namespace ErrorTracking.Benchmarks;
@@ -41,7 +42,7 @@ internal sealed class PostgresCluster : IAsyncDisposable
 
     public static async Task<PostgresCluster> StartAsync()
     {
-        var bin = FindBinDirectory() ?? throw new InvalidOperationException(
+        var bin = PostgresBinaries.FindBinDirectory() ?? throw new InvalidOperationException(
             "initdb/pg_ctl not found on PATH or under /usr/lib/postgresql/*/bin; install PostgreSQL or set "
             + BenchEnvironment.PostgresVariable + ".");
         // PostgreSQL refuses to run as root, so as root the cluster belongs to the postgres OS user; /tmp because that
@@ -49,7 +50,7 @@ internal sealed class PostgresCluster : IAsyncDisposable
         var asPostgresUser = string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
         var root = Path.Combine("/tmp", "errortracker-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        var cluster = new PostgresCluster(bin, root, asPostgresUser, FreePort());
+        var cluster = new PostgresCluster(bin, root, asPostgresUser, PostgresBinaries.FreePort());
         try
         {
             if (asPostgresUser)
@@ -126,43 +127,6 @@ internal sealed class PostgresCluster : IAsyncDisposable
         {
             throw new InvalidOperationException(
                 $"{fileName} {string.Join(' ', startInfo.ArgumentList)} exited with {process.ExitCode}:\n{await output}{await error}");
-        }
-    }
-
-    private static string? FindBinDirectory()
-    {
-        // pg_ctl starts the postgres binary found next to its own real location, so PATH symlinks are followed.
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var initdb = new FileInfo(Path.Combine(directory, "initdb"));
-            if (initdb.Exists && Path.GetDirectoryName(initdb.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? initdb.FullName) is { } real
-                && File.Exists(Path.Combine(real, "postgres")))
-            {
-                return real;
-            }
-        }
-
-        const string debian = "/usr/lib/postgresql";
-        return Directory.Exists(debian)
-            ? Directory.EnumerateDirectories(debian)
-                .Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "postgres")))
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), CultureInfo.InvariantCulture, out var major) ? major : 0)
-                .FirstOrDefault()
-            : null;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ErrorTracking.Testing.Postgres;
 using Npgsql;
 
 namespace ErrorTracking.Storage.Tests.Support;
@@ -234,7 +235,7 @@ public sealed class PostgresServer
             return new Startup(null, $"the throwaway server needs Linux or macOS; on Windows set {ConnectionStringVariable} to a connection string.");
         }
 
-        var binDirectory = FindBinDirectory();
+        var binDirectory = PostgresBinaries.FindBinDirectory();
         if (binDirectory is null)
         {
             return new Startup(null,
@@ -251,49 +252,6 @@ public sealed class PostgresServer
         var cluster = await Cluster.CreateAsync(binDirectory, runAs);
         return new Startup(new PostgresServer(cluster.ConnectionString, cluster), UnavailableReason: null);
     }
-
-    private static string? FindBinDirectory()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var initdb = Path.Combine(directory, "initdb");
-            if (!File.Exists(initdb))
-            {
-                continue;
-            }
-
-            // pg_ctl starts the postgres binary next to its real location, so a symlink in /usr/local/bin has
-            // to be followed to the directory that has all three.
-            var real = Path.GetDirectoryName(new FileInfo(initdb).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? initdb);
-            if (real is not null && HasServerBinaries(real))
-            {
-                return real;
-            }
-        }
-
-        const string debianRoot = "/usr/lib/postgresql";
-        if (!Directory.Exists(debianRoot))
-        {
-            return null;
-        }
-
-        return Directory.EnumerateDirectories(debianRoot)
-            .Select(d => (Directory: Path.Combine(d, "bin"), Version: ParseVersion(Path.GetFileName(d))))
-            .Where(c => c.Version is not null && HasServerBinaries(c.Directory))
-            .OrderByDescending(c => c.Version)
-            .Select(c => c.Directory)
-            .FirstOrDefault();
-    }
-
-    private static bool HasServerBinaries(string directory) =>
-        File.Exists(Path.Combine(directory, "initdb"))
-        && File.Exists(Path.Combine(directory, "pg_ctl"))
-        && File.Exists(Path.Combine(directory, "postgres"));
-
-    // Debian names the directories "15" or "9.6"; System.Version wants at least two parts.
-    private static Version? ParseVersion(string name) =>
-        Version.TryParse(name.Contains('.', StringComparison.Ordinal) ? name : name + ".0", out var version) ? version : null;
 
     private static async Task<bool> OsUserExistsAsync(string user)
     {
@@ -571,7 +529,7 @@ public sealed class PostgresServer
         {
             for (var attempt = 1; ; attempt++)
             {
-                _port = FindFreePort();
+                _port = PostgresBinaries.FreePort();
                 try
                 {
                     await StartAsync();
@@ -580,20 +538,6 @@ public sealed class PostgresServer
                 catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("could not bind", StringComparison.OrdinalIgnoreCase))
                 {
                 }
-            }
-        }
-
-        private static int FindFreePort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            try
-            {
-                return ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-            finally
-            {
-                listener.Stop();
             }
         }
 
