@@ -25,6 +25,24 @@ public interface IErrorStore
     /// <returns>The group, or <see langword="null"/> when there is none with that hash.</returns>
     Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken);
 
+    /// <summary>Reads a group's most recent kept occurrences, newest first.</summary>
+    /// <param name="hash">The group's hash.</param>
+    /// <param name="limit">How many occurrences at most.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The occurrences; empty when there is no group with that hash.</returns>
+    Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts occurrences per UTC day for some groups, from <paramref name="from"/> to <paramref name="to"/>
+    /// inclusive. Counts include occurrences whose full record was not kept; days without any are left out.
+    /// </summary>
+    /// <param name="hashes">The groups' hashes.</param>
+    /// <param name="from">The first day.</param>
+    /// <param name="to">The last day.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One entry per group and day that had occurrences, in no particular order.</returns>
+    Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
     /// <summary>Reads one page of groups, newest last seen first, filtered as the query says.</summary>
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

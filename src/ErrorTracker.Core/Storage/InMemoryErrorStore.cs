@@ -53,6 +53,37 @@ public sealed class InMemoryErrorStore : IErrorStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        lock (_lock)
+        {
+            IReadOnlyList<ErrorEvent> recent = _groups.TryGetValue(hash, out var group) ? group.Recent.Reverse().Take(limit).ToList() : [];
+            return Task.FromResult(recent);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        var counts = new List<DailyCount>();
+        lock (_lock)
+        {
+            foreach (var hash in hashes.Distinct(StringComparer.Ordinal))
+            {
+                if (_groups.TryGetValue(hash, out var group))
+                {
+                    counts.AddRange(group.Days.Where(d => d.Key >= from && d.Key <= to).Select(d => new DailyCount(hash, d.Key, d.Value)));
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<DailyCount>>(counts);
+    }
+
+    /// <inheritdoc />
     public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -108,7 +139,7 @@ public sealed class InMemoryErrorStore : IErrorStore
     {
         if (_groups.TryGetValue(occurrence.Hash, out var group))
         {
-            group.Latest = occurrence;
+            group.Add(occurrence);
             group.Record = group.Record with
             {
                 Count = group.Record.Count + occurrence.Occurrences,
@@ -137,7 +168,9 @@ public sealed class InMemoryErrorStore : IErrorStore
             CreatedOn = occurrence.Timestamp,
             LastSeen = occurrence.Timestamp,
         };
-        _groups.Add(occurrence.Hash, new Group(record, occurrence));
+        var created = new Group(record, occurrence);
+        created.Add(occurrence);
+        _groups.Add(occurrence.Hash, created);
         return record;
     }
 
@@ -157,10 +190,34 @@ public sealed class InMemoryErrorStore : IErrorStore
 
     private sealed class Group(ErrorRecord record, ErrorEvent first)
     {
+        // As the SQL store keeps the latest 20 occurrences; a year of days is enough for any chart.
+        private const int KeptOccurrences = 20;
+        private const int KeptDays = 400;
+
         public ErrorRecord Record { get; set; } = record;
 
         public ErrorEvent First { get; } = first;
 
-        public ErrorEvent Latest { get; set; } = first;
+        public ErrorEvent Latest => Recent.Last();
+
+        public Queue<ErrorEvent> Recent { get; } = new();
+
+        public SortedDictionary<DateOnly, long> Days { get; } = [];
+
+        public void Add(ErrorEvent occurrence)
+        {
+            Recent.Enqueue(occurrence);
+            if (Recent.Count > KeptOccurrences)
+            {
+                Recent.Dequeue();
+            }
+
+            var day = DateOnly.FromDateTime(occurrence.Timestamp.UtcDateTime);
+            Days[day] = Days.GetValueOrDefault(day) + occurrence.Occurrences;
+            if (Days.Count > KeptDays)
+            {
+                Days.Remove(Days.Keys.First());
+            }
+        }
     }
 }
