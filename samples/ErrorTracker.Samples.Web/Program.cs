@@ -1,0 +1,54 @@
+using ErrorTracking.AspNetCore.Security;
+using ErrorTracking.Samples.Web;
+using Microsoft.AspNetCore.Mvc;
+
+// The ErrorTracker web sample: a few routes that fail in different ways, and the dashboard at /dev/error.
+// Run it with `dotnet run --project samples/ErrorTracker.Samples.Web`, then open http://127.0.0.1:5000.
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddErrorTracker(builder.Configuration.GetSection("ErrorTracker"))
+    .UseSqlite(builder.Configuration.GetConnectionString("Errors") ?? "Data Source=errors.db")
+    // Only requests from this machine may see the dashboard: fine for development, never behind a proxy.
+    .UseViewPermission<LoopbackPermission>();
+builder.Services.AddSingleton<ReportService>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler(handler => handler.Run(async context =>
+{
+    context.Response.ContentType = "text/html; charset=utf-8";
+    await context.Response.WriteAsync(SamplePages.Failed);
+}));
+app.UseStatusCodePages();
+app.UseErrorTracker();
+app.UseStaticFiles();
+
+app.MapGet("/", () => Results.Content(SamplePages.Home, "text/html; charset=utf-8"));
+
+var routes = app.MapGroup("");
+
+// A value error: the id is parsed from the route as text.
+routes.MapGet("/orders/{id}", (string id, int quantity = 1) =>
+{
+    var orderNumber = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
+    return Results.Ok(new { orderNumber, quantity });
+});
+
+// A form whose fields include a password: the tracker masks it before anything is stored.
+routes.MapPost("/login", IResult ([FromForm] string username, [FromForm] string password) =>
+    throw new UnauthorizedAccessException($"The account '{username}' is locked after too many attempts."))
+    .DisableAntiforgery();
+
+// A JSON body with a nested secret.
+routes.MapPost("/api/payments", (Payment payment) =>
+    payment.Amount <= 0
+        ? Results.BadRequest()
+        : throw new InvalidOperationException($"The payment provider refused {payment.Amount} {payment.Currency}: card declined."));
+
+// An async failure a few awaits deep in a service.
+routes.MapGet("/reports/monthly", async (ReportService reports, string currency = "CHF", int month = 11) =>
+    Results.Ok(await reports.MonthlyTotalAsync(currency, month)));
+
+app.MapErrorTracker();
+
+app.Run();

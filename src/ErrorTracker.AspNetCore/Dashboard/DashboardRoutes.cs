@@ -1,0 +1,100 @@
+using System.Globalization;
+using ErrorTracking.Records;
+using ErrorTracking.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace ErrorTracking.AspNetCore.Dashboard;
+
+/// <summary>The dashboard's addresses and the list filters they carry, in one place for the pages, the API and the redirects.</summary>
+/// <param name="Prefix">The dashboard's path prefix, without a trailing slash.</param>
+internal sealed record DashboardRoutes(string Prefix)
+{
+    public const string ApiSegment = "/api";
+
+    public string List => Prefix + "/";
+
+    public string Detail(string hash) => $"{Prefix}/{Uri.EscapeDataString(hash)}";
+
+    public string Action(string hash, string action) => $"{Detail(hash)}/{action}";
+
+    public string Asset(string name) => $"{Prefix}/_assets/{name}";
+
+    public static bool IsApi(PathString path) => path.Value?.Contains(ApiSegment + "/", StringComparison.Ordinal) == true;
+
+    /// <summary>The list's address for a query, keeping only the filters that are set.</summary>
+    public string ListPage(ErrorQuery query, int page)
+    {
+        var parameters = new List<KeyValuePair<string, string?>>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                parameters.Add(new(name, value));
+            }
+        }
+
+        Add("host", query.Host);
+        Add("method", query.Method);
+        Add("path", query.Path);
+        Add("exception", query.ExceptionName);
+        Add("status", query.Status?.ToString().ToLowerInvariant());
+        Add("q", query.Search);
+        if (page != 1)
+        {
+            Add("page", page.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return List + QueryString.Create(parameters).ToUriComponent();
+    }
+
+    /// <summary>Reads the list filters from a query string, or says what is wrong with it.</summary>
+    public static bool TryParseQuery(IQueryCollection values, int pageSize, out ErrorQuery query, out string? error)
+    {
+        query = new ErrorQuery { PageSize = pageSize };
+        error = null;
+        var page = 1;
+        if (values.TryGetValue("page", out var pageText) && !string.IsNullOrEmpty(pageText)
+            && (!int.TryParse(pageText, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page < 1))
+        {
+            error = "'page' must be a whole number of at least 1.";
+            return false;
+        }
+
+        if (values.TryGetValue("pageSize", out var sizeText) && !string.IsNullOrEmpty(sizeText))
+        {
+            if (!int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 500)
+            {
+                error = "'pageSize' must be a whole number from 1 to 500.";
+                return false;
+            }
+        }
+
+        ErrorStatus? status = null;
+        if (values.TryGetValue("status", out var statusText) && !string.IsNullOrEmpty(statusText))
+        {
+            if (!Enum.TryParse<ErrorStatus>(statusText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(statusText, out _))
+            {
+                error = "'status' must be 'unresolved' or 'resolved'.";
+                return false;
+            }
+
+            status = parsed;
+        }
+
+        query = new ErrorQuery
+        {
+            Page = page,
+            PageSize = pageSize,
+            Host = Text(values, "host"),
+            Method = Text(values, "method"),
+            Path = Text(values, "path"),
+            ExceptionName = Text(values, "exception"),
+            Status = status,
+            Search = Text(values, "q"),
+        };
+        return true;
+    }
+
+    private static string? Text(IQueryCollection values, string name) =>
+        values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.ToString().Trim() : null;
+}
