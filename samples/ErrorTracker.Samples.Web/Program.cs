@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 
 // The ErrorTracker web sample: a few routes that fail in different ways, and the dashboard at /dev/error.
 // Run it with `dotnet run --project samples/ErrorTracker.Samples.Web`, then open http://127.0.0.1:5000.
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the build output, so appsettings.json is found from whichever folder it is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.Services.AddErrorTracker(builder.Configuration.GetSection("ErrorTracker"))
     .UseSqlite(builder.Configuration.GetConnectionString("Errors") ?? "Data Source=errors.db")
@@ -21,9 +22,10 @@ app.UseExceptionHandler(handler => handler.Run(async context =>
 }));
 app.UseStatusCodePages();
 app.UseErrorTracker();
-app.UseStaticFiles();
 
 app.MapGet("/", () => Results.Content(SamplePages.Home, "text/html; charset=utf-8"));
+app.MapGet("/sample.js", () => Results.Content(SamplePages.Script, "text/javascript; charset=utf-8"));
+app.MapGet("/sample.css", () => Results.Content(SamplePages.Style, "text/css; charset=utf-8"));
 
 var routes = app.MapGroup("");
 

@@ -45,4 +45,33 @@ internal static class SamplePages
         </body>
         </html>
         """;
+
+    public const string Script = """
+        'use strict';
+        document.addEventListener('DOMContentLoaded', () => {
+          const button = document.getElementById('pay');
+          const result = document.getElementById('pay-result');
+          button.addEventListener('click', async () => {
+            const payment = {
+              amount: 25,
+              currency: 'EUR',
+              card: { holder: 'Alice Example', number: '4111 1111 1111 1111', cvv: '737' },
+              apiKey: 'sk_live_sample_4f7a9c'
+            };
+            const response = await fetch('/api/payments', {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify(payment)
+            });
+            result.textContent = `answered ${response.status}: recorded, see the dashboard`;
+          });
+        });
+        """;
+
+    public const string Style = """
+        body { font: 16px/1.5 system-ui, sans-serif; max-width: 760px; margin: 40px auto; padding: 0 16px; }
+        li { margin: 10px 0; }
+        form { display: flex; gap: 8px; flex-wrap: wrap; margin-top: 6px; }
+        input, button { font: inherit; padding: 4px 8px; }
+        """;
 }

@@ -50,7 +50,7 @@ public sealed class DashboardTests
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         var tracker = builder.Services.AddErrorTracker(o => configure?.Invoke(o)).UseSqlite($"Data Source={Path.Combine(_folder, "errors.db")}");
-        builder.Services.AddAuthentication(TestUsers.Scheme).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestUsers>(TestUsers.Scheme, null);
+        builder.Services.AddAuthentication(TestUsers.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestUsers>(TestUsers.SchemeName, null);
         builder.Services.AddAuthorization(o => o.AddPolicy("Admins", p => p.RequireRole("admin")));
         if (access == Access.Everyone)
         {

@@ -29,7 +29,6 @@ public static class ErrorTrackerEndpointRouteBuilderExtensions
         }
 
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ErrorTrackerOptions>>().Value;
-        var prefix = options.UrlPrefix.Length > 1 ? options.UrlPrefix.TrimEnd('/') : "";
-        return DashboardEndpoints.Map(endpoints, prefix, options.PageSize, options.TimeProvider ?? TimeProvider.System);
+        return DashboardEndpoints.Map(endpoints, DashboardRoutes.PrefixOf(options), options.PageSize, options.TimeProvider ?? TimeProvider.System);
     }
 }

@@ -22,6 +22,7 @@ internal sealed class ErrorTrackerMiddleware
     private readonly IErrorTracker _tracker;
     private readonly ErrorTrackerOptions _options;
     private readonly HashSet<int> _trackedStatuses;
+    private readonly PathString _dashboard;
 
     public ErrorTrackerMiddleware(RequestDelegate next, IErrorTracker tracker, IOptions<ErrorTrackerOptions> options)
     {
@@ -29,11 +30,12 @@ internal sealed class ErrorTrackerMiddleware
         _tracker = tracker;
         _options = options.Value;
         _trackedStatuses = [.. _options.TrackedStatusCodes];
+        _dashboard = Dashboard.DashboardRoutes.PrefixOf(_options);
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments(_options.UrlPrefix, StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments(_dashboard, StringComparison.OrdinalIgnoreCase))
         {
             await _next(context).ConfigureAwait(false);
             return;

@@ -11,6 +11,12 @@ internal sealed record DashboardRoutes(string Prefix)
 {
     public const string ApiSegment = "/api";
 
+    /// <summary>
+    /// The configured prefix as routes and path checks need it: no trailing slash ("/ops/errors/" and
+    /// "/ops/errors" are one prefix), and the empty string for a dashboard at the root.
+    /// </summary>
+    public static string PrefixOf(ErrorTracking.Configuration.ErrorTrackerOptions options) => options.UrlPrefix.TrimEnd('/');
+
     public string List => Prefix + "/";
 
     public string Detail(string hash) => $"{Prefix}/{Uri.EscapeDataString(hash)}";

@@ -51,6 +51,11 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         {
             failures.Add($"{Prefix}{nameof(options.UrlPrefix)} must start with '/' (was '{options.UrlPrefix}').");
         }
+        else if (options.UrlPrefix.TrimEnd('/').Length == 0)
+        {
+            // The dashboard's requests are never recorded: at the root, nothing would be.
+            failures.Add($"{Prefix}{nameof(options.UrlPrefix)} must name a path below the root, such as /dev/error (was '{options.UrlPrefix}').");
+        }
 
         for (var i = 0; i < options.MaskedValuePatterns.Count; i++)
         {

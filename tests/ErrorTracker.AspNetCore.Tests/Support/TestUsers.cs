@@ -13,7 +13,7 @@ namespace ErrorTracking.AspNetCore.Tests.Support;
 internal sealed class TestUsers(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "Test";
+    public const string SchemeName = "Test";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -24,7 +24,7 @@ internal sealed class TestUsers(IOptionsMonitor<AuthenticationSchemeOptions> opt
 
         var claims = new List<Claim> { new(ClaimTypes.Name, name.ToString()) };
         claims.AddRange(Request.Headers["X-Test-Roles"].SelectMany(r => r!.Split(',')).Select(r => new Claim(ClaimTypes.Role, r)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 }

@@ -43,6 +43,14 @@ public sealed class OptionsValidationTests
         failures.Should().Contain(f => f.StartsWith("ErrorTracker:ShutdownTimeout", StringComparison.Ordinal));
     }
 
+    [TestCase("/")]
+    [TestCase("//")]
+    public void A_dashboard_prefix_at_the_root_is_refused(string prefix)
+    {
+        FluentActions.Invoking(() => ErrorTracker.Init(o => o.UrlPrefix = prefix))
+            .Should().Throw<OptionsValidationException>().WithMessage("*ErrorTracker:UrlPrefix must name a path below the root*");
+    }
+
     [Test]
     public void The_defaults_are_valid_and_match_upstream()
     {
