@@ -33,15 +33,15 @@ public interface IErrorStore
     Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Counts occurrences per UTC day for some groups, from <paramref name="from"/> to <paramref name="to"/>
+    /// Counts occurrences per UTC day for some groups, from <paramref name="firstDay"/> to <paramref name="lastDay"/>
     /// inclusive. Counts include occurrences whose full record was not kept; days without any are left out.
     /// </summary>
     /// <param name="hashes">The groups' hashes.</param>
-    /// <param name="from">The first day.</param>
-    /// <param name="to">The last day.</param>
+    /// <param name="firstDay">The first day.</param>
+    /// <param name="lastDay">The last day.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>One entry per group and day that had occurrences, in no particular order.</returns>
-    Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly from, DateOnly to, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken);
 
     /// <summary>Reads one page of groups, newest last seen first, filtered as the query says.</summary>
     /// <param name="query">Filters and paging.</param>

@@ -65,7 +65,7 @@ public sealed class InMemoryErrorStore : IErrorStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hashes);
         var counts = new List<DailyCount>();
@@ -75,7 +75,7 @@ public sealed class InMemoryErrorStore : IErrorStore
             {
                 if (_groups.TryGetValue(hash, out var group))
                 {
-                    counts.AddRange(group.Days.Where(d => d.Key >= from && d.Key <= to).Select(d => new DailyCount(hash, d.Key, d.Value)));
+                    counts.AddRange(group.Days.Where(d => d.Key >= firstDay && d.Key <= lastDay).Select(d => new DailyCount(hash, d.Key, d.Value)));
                 }
             }
         }
