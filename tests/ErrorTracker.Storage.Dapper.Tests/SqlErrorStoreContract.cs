@@ -27,7 +27,7 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
         await store.SaveAsync([Occurrence(HashOf("kept"))], CancellationToken.None);
         await store.MigrateAsync(CancellationToken.None);
 
-        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(1);
+        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
         (await store.GetAsync(HashOf("kept"), CancellationToken.None)).Should().NotBeNull("migrating again keeps the data");
     }
 
@@ -47,10 +47,10 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
         var script = database.Store(new SqlStoreOptions { TablePrefix = "ops_" }).GetSchemaScript();
 
         script.Should().Contain("CREATE TABLE IF NOT EXISTS ops_groups").And.Contain("CREATE TABLE IF NOT EXISTS ops_occurrences")
-            .And.Contain("INSERT INTO ops_schema_version (version) VALUES (1)");
+            .And.Contain("CREATE TABLE IF NOT EXISTS ops_daily_counts").And.Contain("INSERT INTO ops_schema_version (version) VALUES (2)");
         await database.ExecuteAsync(script);
         var store = database.Store(new SqlStoreOptions { TablePrefix = "ops_", AutoMigrate = false });
-        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(1);
+        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
         await store.SaveAsync([Occurrence(HashOf("by the DBA's schema"))], CancellationToken.None);
     }
 
