@@ -11,9 +11,10 @@ namespace ErrorTracking.Storage;
 
 /// <summary>
 /// An <see cref="IErrorStore"/> over any SQL database Dapper can reach, through a <see cref="SqlDialect"/>: one
-/// row per group, one per kept occurrence (the first and the latest N of each group). Counting is one atomic
-/// upsert per occurrence, and each batch is one transaction, so counts stay exact however many threads and
-/// processes write. Every value is a parameter; table names come only from the validated prefix.
+/// row per group, one per kept occurrence (the first and the latest N of each group) and one per group and UTC
+/// day with occurrences. Counting is one atomic upsert per occurrence, and each batch is one transaction, so
+/// counts stay exact however many threads and processes write. Every value is a parameter; table names come only
+/// from the validated prefix.
 /// </summary>
 public sealed class SqlErrorStore : IErrorStore
 {
@@ -36,6 +37,7 @@ public sealed class SqlErrorStore : IErrorStore
     private readonly string _upsert;
     private readonly string _insertOccurrence;
     private readonly string _trimOccurrences;
+    private readonly string _countDay;
     private volatile bool _migrated;
     private long _lastSweepTicks;
 
@@ -60,6 +62,11 @@ public sealed class SqlErrorStore : IErrorStore
             WHERE group_hash = @Hash AND is_first = {dialect.FalseLiteral} AND id < (
                 SELECT id FROM {_tables.Occurrences} WHERE group_hash = @Hash AND is_first = {dialect.FalseLiteral}
                 ORDER BY id DESC LIMIT 1 OFFSET @Keep)
+            """;
+        // Qualified by the table's name, not an alias: the one spelling SQLite and PostgreSQL both accept.
+        _countDay = $"""
+            INSERT INTO {_tables.DailyCounts} (group_hash, day, count) VALUES (@Hash, @Day, @Occurrences)
+            ON CONFLICT (group_hash, day) DO UPDATE SET count = {_tables.DailyCounts}.count + excluded.count
             """;
     }
 
@@ -174,6 +181,7 @@ public sealed class SqlErrorStore : IErrorStore
             for (var i = 0; i < occurrences.Count; i++)
             {
                 var occurrence = occurrences[i];
+                var counted = Counted(occurrence);
                 var row = await connection.QuerySingleAsync<GroupRow>(Command(_upsert, new
                 {
                     occurrence.Hash,
@@ -184,14 +192,14 @@ public sealed class SqlErrorStore : IErrorStore
                     Method = Clean(occurrence.Method),
                     Application = occurrence.Application is null ? null : Clean(occurrence.Application),
                     Timestamp = occurrence.Timestamp.UtcTicks,
-                    Occurrences = (long)Math.Max(1, occurrence.Occurrences),
+                    Occurrences = counted,
                 }, transaction, cancellationToken)).ConfigureAwait(false);
                 results[i] = row.ToRecord();
                 await connection.ExecuteAsync(Command(_insertOccurrence, new
                 {
                     occurrence.Hash,
                     Timestamp = occurrence.Timestamp.UtcTicks,
-                    IsFirst = row.Count == Math.Max(1, occurrence.Occurrences),
+                    IsFirst = row.Count == counted,
                     Payload = Serialize(occurrence),
                 }, transaction, cancellationToken)).ConfigureAwait(false);
             }
@@ -200,6 +208,15 @@ public sealed class SqlErrorStore : IErrorStore
             {
                 await connection.ExecuteAsync(Command(_trimOccurrences, new { Hash = hash, Keep = _options.OccurrencesPerGroup - 1 }, transaction, cancellationToken))
                     .ConfigureAwait(false);
+            }
+
+            // One upsert per group and day rather than per occurrence: a burst is mostly one group on one day. The
+            // group rows are locked above, so two batches cannot wait on each other's day rows.
+            var days = occurrences.GroupBy(o => (o.Hash, Day: DayOf(o.Timestamp)))
+                .Select(d => new { d.Key.Hash, d.Key.Day, Occurrences = d.Sum(Counted) });
+            foreach (var day in days)
+            {
+                await connection.ExecuteAsync(Command(_countDay, day, transaction, cancellationToken)).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -250,6 +267,43 @@ public sealed class SqlErrorStore : IErrorStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var payloads = await connection.QueryAsync<string>(Command(
+            $"SELECT payload FROM {_tables.Occurrences} WHERE group_hash = @Hash ORDER BY id DESC LIMIT @Limit",
+            new { Hash = hash, Limit = limit }, null, cancellationToken)).ConfigureAwait(false);
+        return payloads.Select(Deserialize).ToList();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Days are counted from schema version 2 on. A group stored before it has no days: version 1 kept only its
+    /// total, and spreading that over days (or putting it all on its last seen day) would chart a history that
+    /// never happened.
+    /// </remarks>
+    public async Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        if (hashes.Count == 0)
+        {
+            return [];
+        }
+
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DailyCountRow>(Command($"""
+            SELECT group_hash AS Hash, day AS Day, count AS Count FROM {_tables.DailyCounts}
+            WHERE {_dialect.IsAnyOf("group_hash", "@Hashes")} AND day BETWEEN @FirstDay AND @LastDay
+            """, new { Hashes = hashes.Distinct(StringComparer.Ordinal).ToArray(), FirstDay = firstDay.DayNumber, LastDay = lastDay.DayNumber },
+            null, cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new DailyCount(r.Hash, DateOnly.FromDayNumber((int)r.Day), r.Count)).ToList();
+    }
+
+    /// <inheritdoc />
     public async Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -291,18 +345,13 @@ public sealed class SqlErrorStore : IErrorStore
         ArgumentNullException.ThrowIfNull(hash);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(Command($"DELETE FROM {_tables.Occurrences} WHERE group_hash = @Hash", new { Hash = hash }, transaction, cancellationToken))
-            .ConfigureAwait(false);
-        var deleted = await connection.ExecuteAsync(Command($"DELETE FROM {_tables.Groups} WHERE hash = @Hash", new { Hash = hash }, transaction, cancellationToken))
-            .ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return deleted > 0;
+        return await DeleteGroupAsync(connection, hash, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Applies retention in small batches: drops occurrences older than <see cref="SqlStoreOptions.OccurrenceRetention"/>
-    /// (a group's first one stays) and groups past <see cref="SqlStoreOptions.MaxGroups"/>, least recently seen first.
+    /// (a group's first one stays) with the daily counts of days before it, and groups past
+    /// <see cref="SqlStoreOptions.MaxGroups"/>, least recently seen first.
     /// Runs by itself at most once a minute after a save, on the background writer.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -315,17 +364,27 @@ public sealed class SqlErrorStore : IErrorStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         if (_options.OccurrenceRetention is { } retention)
         {
-            var cutoff = (_time.GetUtcNow() - retention).UtcTicks;
+            var cutoff = _time.GetUtcNow() - retention;
             int deleted;
             do
             {
                 deleted = await connection.ExecuteAsync(Command($"""
                     DELETE FROM {_tables.Occurrences} WHERE id IN (
                         SELECT id FROM {_tables.Occurrences} WHERE timestamp < @Cutoff AND is_first = {_dialect.FalseLiteral} LIMIT @Batch)
-                    """, new { Cutoff = cutoff, Batch = SweepBatch }, null, cancellationToken)).ConfigureAwait(false);
+                    """, new { Cutoff = cutoff.UtcTicks, Batch = SweepBatch }, null, cancellationToken)).ConfigureAwait(false);
                 occurrences += deleted;
             }
             while (deleted == SweepBatch);
+
+            // A day at a time, oldest first, so that no one statement holds the writers up for long.
+            do
+            {
+                deleted = await connection.ExecuteAsync(Command($"""
+                    DELETE FROM {_tables.DailyCounts}
+                    WHERE day = (SELECT min(day) FROM {_tables.DailyCounts}) AND day < @CutoffDay
+                    """, new { CutoffDay = DayOf(cutoff) }, null, cancellationToken)).ConfigureAwait(false);
+            }
+            while (deleted > 0);
         }
 
         if (_options.MaxGroups is { } maxGroups)
@@ -342,15 +401,33 @@ public sealed class SqlErrorStore : IErrorStore
 
                 foreach (var hash in excess)
                 {
-                    await connection.ExecuteAsync(Command($"DELETE FROM {_tables.Occurrences} WHERE group_hash = @Hash", new { Hash = hash }, null, cancellationToken))
-                        .ConfigureAwait(false);
-                    groups += await connection.ExecuteAsync(Command($"DELETE FROM {_tables.Groups} WHERE hash = @Hash", new { Hash = hash }, null, cancellationToken))
-                        .ConfigureAwait(false);
+                    if (await DeleteGroupAsync(connection, hash, cancellationToken).ConfigureAwait(false))
+                    {
+                        groups++;
+                    }
                 }
             }
         }
 
         return (occurrences, groups);
+    }
+
+    /// <summary>Deletes a group with its occurrences and daily counts, in one transaction.</summary>
+    private async Task<bool> DeleteGroupAsync(DbConnection connection, string hash, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // The group row first: a save locks it before its occurrence and day rows, so taking it first makes a
+        // delete and a save of the same group take turns instead of each waiting for the other's rows.
+        var deleted = await connection.ExecuteAsync(Command($"DELETE FROM {_tables.Groups} WHERE hash = @Hash", new { Hash = hash }, transaction, cancellationToken))
+            .ConfigureAwait(false);
+        foreach (var table in new[] { _tables.Occurrences, _tables.DailyCounts })
+        {
+            await connection.ExecuteAsync(Command($"DELETE FROM {table} WHERE group_hash = @Hash", new { Hash = hash }, transaction, cancellationToken))
+                .ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted > 0;
     }
 
     private (string Where, DynamicParameters Parameters) Filter(ErrorQuery query)
@@ -446,6 +523,11 @@ public sealed class SqlErrorStore : IErrorStore
         }
     }
 
+    /// <summary>What an occurrence adds to its group's count and its day's: at least one, whatever it claims.</summary>
+    private static long Counted(ErrorEvent occurrence) => Math.Max(1, occurrence.Occurrences);
+
+    private static int DayOf(DateTimeOffset timestamp) => DateOnly.FromDateTime(timestamp.UtcDateTime).DayNumber;
+
     private string Clean(string text) => _dialect.Storable(TextSafety.ReplaceLoneSurrogates(text));
 
     private string Serialize(ErrorEvent occurrence) => _dialect.Storable(JsonSerializer.Serialize(occurrence, OccurrenceJson.Default.ErrorEvent));
@@ -456,4 +538,14 @@ public sealed class SqlErrorStore : IErrorStore
 
     private static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    /// <summary>A row of the daily counts table as Dapper reads it; <c>Day</c> is a <see cref="DateOnly.DayNumber"/>.</summary>
+    private sealed class DailyCountRow
+    {
+        public string Hash { get; set; } = "";
+
+        public long Day { get; set; }
+
+        public long Count { get; set; }
+    }
 }

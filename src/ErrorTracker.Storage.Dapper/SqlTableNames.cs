@@ -12,4 +12,7 @@ public sealed record SqlTableNames(string Prefix)
 
     /// <summary>One row per kept occurrence.</summary>
     public string Occurrences => Prefix + "occurrences";
+
+    /// <summary>One row per group and UTC day with occurrences: how many, kept or not.</summary>
+    public string DailyCounts => Prefix + "daily_counts";
 }

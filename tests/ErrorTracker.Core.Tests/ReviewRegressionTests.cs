@@ -225,6 +225,12 @@ public sealed class ReviewRegressionTests
 
         public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => _inner.GetAsync(hash, cancellationToken);
 
+        public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
+            _inner.ListOccurrencesAsync(hash, limit, cancellationToken);
+
+        public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+            _inner.CountByDayAsync(hashes, firstDay, lastDay, cancellationToken);
+
         public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
 
         public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => _inner.UpdateAsync(hash, update, cancellationToken);
@@ -244,6 +250,12 @@ public sealed class ReviewRegressionTests
         }
 
         public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => Task.FromResult<ErrorRecordDetail?>(null);
+
+        public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<ErrorEvent>>([]);
+
+        public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<DailyCount>>([]);
 
         public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => Task.FromResult(new ErrorPage([], 1, 10, 0));
 

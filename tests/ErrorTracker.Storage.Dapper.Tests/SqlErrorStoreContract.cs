@@ -27,8 +27,33 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
         await store.SaveAsync([Occurrence(HashOf("kept"))], CancellationToken.None);
         await store.MigrateAsync(CancellationToken.None);
 
-        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(1);
+        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
         (await store.GetAsync(HashOf("kept"), CancellationToken.None)).Should().NotBeNull("migrating again keeps the data");
+    }
+
+    [Test]
+    public async Task A_database_at_version_one_migrates_to_two_and_keeps_its_groups()
+    {
+        var database = await CreateDatabaseAsync();
+        var before = database.Store();
+        var hash = HashOf("from version one");
+        await before.SaveAsync([Occurrence(hash, Epoch), Occurrence(hash, Epoch.AddMinutes(1))], CancellationToken.None);
+        // As the previous release left it: version 1 had no daily counts table.
+        await database.ExecuteAsync("DROP TABLE errortracker_daily_counts");
+        await database.ExecuteAsync("UPDATE errortracker_schema_version SET version = 1");
+        var after = database.Store();
+        (await after.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(1);
+
+        var saved = await after.SaveAsync([Occurrence(hash, Epoch.AddDays(1))], CancellationToken.None);
+
+        (await after.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
+        saved[0].Count.Should().Be(3, "the group's count from version 1 is kept");
+        (await after.GetAsync(hash, CancellationToken.None))!.FirstOccurrence.Timestamp.Should().Be(Epoch);
+        (await after.ListOccurrencesAsync(hash, 10, CancellationToken.None)).Should().HaveCount(3);
+        (await after.CountByDayAsync([hash], Day(0), Day(1), CancellationToken.None)).Should().Equal(
+            [new DailyCount(hash, Day(1), 1)], "days are counted from the migration on; version 1 kept no days to carry over");
+        await after.DeleteAsync(hash, CancellationToken.None);
+        (await after.GetAsync(hash, CancellationToken.None)).Should().BeNull();
     }
 
     [Test]
@@ -47,11 +72,13 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
         var script = database.Store(new SqlStoreOptions { TablePrefix = "ops_" }).GetSchemaScript();
 
         script.Should().Contain("CREATE TABLE IF NOT EXISTS ops_groups").And.Contain("CREATE TABLE IF NOT EXISTS ops_occurrences")
-            .And.Contain("INSERT INTO ops_schema_version (version) VALUES (1)");
+            .And.Contain("CREATE TABLE IF NOT EXISTS ops_daily_counts").And.Contain("INSERT INTO ops_schema_version (version) VALUES (2)");
         await database.ExecuteAsync(script);
         var store = database.Store(new SqlStoreOptions { TablePrefix = "ops_", AutoMigrate = false });
-        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(1);
-        await store.SaveAsync([Occurrence(HashOf("by the DBA's schema"))], CancellationToken.None);
+        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
+        var hash = HashOf("by the DBA's schema");
+        await store.SaveAsync([Occurrence(hash)], CancellationToken.None);
+        (await store.CountByDayAsync([hash], Day(0), Day(0), CancellationToken.None)).Should().ContainSingle().Which.Count.Should().Be(1);
     }
 
     [TestCase("errors; DROP TABLE x")]
@@ -98,7 +125,7 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
     }
 
     [Test]
-    public async Task Retention_drops_old_occurrences_and_groups_past_the_limit()
+    public async Task Retention_drops_old_occurrences_and_daily_counts_and_groups_past_the_limit()
     {
         var database = await CreateDatabaseAsync();
         var clock = new FakeTimeProvider(Epoch.AddDays(45));
@@ -119,6 +146,11 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
         occurrences.Should().Be(4, "the non-first occurrences of day 10 to 13 are past 30 days");
         (await database.CountAsync("errortracker_occurrences")).Should().Be(4, "each kept group keeps its first occurrence and the one within 30 days");
         (await store.GetAsync(HashOf("group 3"), CancellationToken.None))!.FirstOccurrence.Timestamp.Should().Be(Epoch.AddDays(3));
+        var hashes = Enumerable.Range(0, 4).Select(group => HashOf($"group {group}")).ToList();
+        (await store.CountByDayAsync(hashes, Day(0), Day(45), CancellationToken.None)).Should().BeEquivalentTo(
+            [new DailyCount(HashOf("group 2"), Day(22), 1), new DailyCount(HashOf("group 3"), Day(23), 1)],
+            "days before the 30-day cutoff go, and so do the days of groups past the limit");
+        (await database.CountAsync("errortracker_daily_counts")).Should().Be(2);
     }
 }
 

@@ -51,6 +51,17 @@ public sealed class PostgresDialect : SqlDialect
                 $"CREATE INDEX IF NOT EXISTS {tables.Occurrences}_group ON {tables.Occurrences} (group_hash, id)",
                 $"CREATE INDEX IF NOT EXISTS {tables.Occurrences}_timestamp ON {tables.Occurrences} (timestamp)",
             ],
+            [
+                // day is DateOnly.DayNumber. Groups from version 1 get no rows: see SqlErrorStore.CountByDayAsync.
+                $"""
+                CREATE TABLE IF NOT EXISTS {tables.DailyCounts} (
+                    group_hash varchar(64) NOT NULL,
+                    day integer NOT NULL,
+                    count bigint NOT NULL,
+                    PRIMARY KEY (group_hash, day))
+                """,
+                $"CREATE INDEX IF NOT EXISTS {tables.DailyCounts}_day ON {tables.DailyCounts} (day)",
+            ],
         ];
     }
 
@@ -79,6 +90,10 @@ public sealed class PostgresDialect : SqlDialect
 
     /// <inheritdoc />
     public override string Contains(string column, string parameter) => $"strpos(lower({column}), lower({parameter})) > 0";
+
+    /// <inheritdoc />
+    /// <remarks>Dapper passes a list to Npgsql as one array parameter, which <c>IN</c> cannot take.</remarks>
+    public override string IsAnyOf(string column, string parameter) => $"{column} = ANY({parameter})";
 
     /// <summary>PostgreSQL text cannot hold NUL characters; each becomes U+2400 (the symbol for NUL).</summary>
     /// <param name="text">The text.</param>

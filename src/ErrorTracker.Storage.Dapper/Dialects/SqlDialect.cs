@@ -47,6 +47,15 @@ public abstract class SqlDialect
     /// <returns>The boolean expression.</returns>
     public abstract string Contains(string column, string parameter);
 
+    /// <summary>
+    /// A test that a column equals one of a list parameter's values. By default <c>column IN @List</c>, which
+    /// Dapper expands into one parameter per value; a driver Dapper hands the list to as one array needs its own.
+    /// </summary>
+    /// <param name="column">The column expression.</param>
+    /// <param name="parameter">The list parameter, with its prefix (<c>@Hashes</c>).</param>
+    /// <returns>The boolean expression.</returns>
+    public virtual string IsAnyOf(string column, string parameter) => $"{column} IN {parameter}";
+
     /// <summary>Prepares a newly opened connection (pragmas, session settings).</summary>
     /// <param name="connection">The open connection.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -51,6 +51,17 @@ public sealed class SqliteDialect : SqlDialect
                 $"CREATE INDEX IF NOT EXISTS {tables.Occurrences}_group ON {tables.Occurrences} (group_hash, id)",
                 $"CREATE INDEX IF NOT EXISTS {tables.Occurrences}_timestamp ON {tables.Occurrences} (timestamp)",
             ],
+            [
+                // day is DateOnly.DayNumber. Groups from version 1 get no rows: see SqlErrorStore.CountByDayAsync.
+                $"""
+                CREATE TABLE IF NOT EXISTS {tables.DailyCounts} (
+                    group_hash TEXT NOT NULL,
+                    day INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (group_hash, day))
+                """,
+                $"CREATE INDEX IF NOT EXISTS {tables.DailyCounts}_day ON {tables.DailyCounts} (day)",
+            ],
         ];
     }
 

@@ -59,6 +59,12 @@ internal sealed class ControllableStore : IErrorStore
 
     public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => _inner.GetAsync(hash, cancellationToken);
 
+    public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
+        _inner.ListOccurrencesAsync(hash, limit, cancellationToken);
+
+    public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+        _inner.CountByDayAsync(hashes, firstDay, lastDay, cancellationToken);
+
     public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
 
     public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) =>

@@ -111,6 +111,7 @@ public abstract class ErrorStoreContract
         var detail = await store.GetAsync(hash, None);
         detail!.Record.Count.Should().Be(8L * perThread);
         (await store.ListAsync(new ErrorQuery { PageSize = 100 }, None)).TotalCount.Should().Be(1);
+        (await store.CountByDayAsync([hash], Day(0), Day(0), None)).Should().Equal(new DailyCount(hash, Day(0), 8L * perThread));
     }
 
     [Test]
@@ -212,6 +213,116 @@ public abstract class ErrorStoreContract
     }
 
     [Test]
+    public async Task Recent_occurrences_come_newest_first_up_to_the_limit()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("recent");
+        await store.SaveAsync([Occurrence(hash, Epoch, message: "occurrence 0"), Occurrence(HashOf("neighbour"), Epoch, message: "neighbour")], None);
+        for (var i = 1; i < 5; i++)
+        {
+            await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(i), message: $"occurrence {i}")], None);
+        }
+
+        (await store.ListOccurrencesAsync(hash, 3, None)).Select(o => o.Message).Should().Equal("occurrence 4", "occurrence 3", "occurrence 2");
+        var all = await store.ListOccurrencesAsync(hash, 100, None);
+        all.Select(o => o.Message).Should().Equal("occurrence 4", "occurrence 3", "occurrence 2", "occurrence 1", "occurrence 0");
+        all[0].Timestamp.Should().Be(Epoch.AddMinutes(4));
+        all[0].Exception.Frames.Should().ContainSingle().Which.Variables.Should().ContainSingle();
+    }
+
+    [Test]
+    public async Task Recent_occurrences_are_the_latest_twenty_kept()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("busy");
+        for (var i = 0; i < 30; i++)
+        {
+            await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(i), message: $"occurrence {i}")], None);
+        }
+
+        var recent = await store.ListOccurrencesAsync(hash, 20, None);
+
+        recent.Select(o => o.Message).Should().Equal(Enumerable.Range(10, 20).Reverse().Select(i => $"occurrence {i}"));
+        (await store.ListOccurrencesAsync(hash, 100, None)).Count.Should().BeLessThan(30, "only the latest are kept in full");
+    }
+
+    [Test]
+    public async Task Recent_occurrences_of_an_unknown_hash_are_none_and_a_limit_below_one_is_refused()
+    {
+        var store = await CreateStoreAsync();
+        await store.SaveAsync([Occurrence(HashOf("known"))], None);
+
+        (await store.ListOccurrencesAsync(HashOf("unknown"), 10, None)).Should().BeEmpty();
+        await store.Invoking(s => s.ListOccurrencesAsync(HashOf("known"), 0, None)).Should().ThrowAsync<ArgumentOutOfRangeException>()
+            .WithParameterName("limit");
+    }
+
+    [Test]
+    public async Task Occurrences_are_counted_per_utc_day_within_the_range_inclusive()
+    {
+        var store = await CreateStoreAsync();
+        var a = HashOf("daily a");
+        var b = HashOf("daily b");
+        await store.SaveAsync(
+        [
+            Occurrence(a, Epoch),
+            Occurrence(b, Epoch.AddDays(1).AddHours(12)),
+            Occurrence(a, Epoch.AddDays(1).AddTicks(-1)),
+        ], None);
+        await store.SaveAsync([Occurrence(a, Epoch.AddDays(1)) with { Occurrences = 5 }], None);
+        // 01:30 at UTC+3 on day 3 is 22:30 UTC on day 2.
+        await store.SaveAsync([Occurrence(b, new DateTimeOffset(Epoch.AddDays(3).Date.AddMinutes(90), TimeSpan.FromHours(3)))], None);
+        await store.SaveAsync([Occurrence(a, Epoch.AddDays(3)), Occurrence(b, Epoch.AddDays(4)), Occurrence(a, Epoch.AddDays(3).AddHours(23))], None);
+
+        var counts = await store.CountByDayAsync([a, b, HashOf("no such group")], Day(1), Day(3), None);
+
+        counts.Should().BeEquivalentTo(
+        [
+            new DailyCount(a, Day(1), 5),
+            new DailyCount(a, Day(3), 2),
+            new DailyCount(b, Day(1), 1),
+            new DailyCount(b, Day(2), 1),
+        ], "day 0 and day 4 are outside the range, and a day without occurrences has no entry");
+        (await store.CountByDayAsync([a], Day(0), Day(0), None)).Should().Equal(new DailyCount(a, Day(0), 2));
+        (await store.CountByDayAsync([b], Day(0), Day(9), None)).Sum(c => c.Count).Should().Be(3);
+        (await store.CountByDayAsync([], Day(0), Day(9), None)).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task Daily_counts_keep_growing_past_the_occurrences_kept_in_full()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("flood");
+        for (var i = 0; i < 25; i++)
+        {
+            await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(i)), Occurrence(hash, Epoch.AddMinutes(i).AddSeconds(1))], None);
+        }
+
+        await store.SaveAsync([Occurrence(hash, Epoch.AddHours(1)) with { Occurrences = 5 }], None);
+
+        (await store.ListOccurrencesAsync(hash, 100, None)).Count.Should().BeLessThan(50);
+        (await store.CountByDayAsync([hash], Day(0), Day(0), None)).Should().Equal(new DailyCount(hash, Day(0), 55));
+        (await store.GetAsync(hash, None))!.Record.Count.Should().Be(55);
+    }
+
+    [Test]
+    public async Task Deleting_a_group_removes_its_daily_counts()
+    {
+        var store = await CreateStoreAsync();
+        var deleted = HashOf("deleted daily");
+        var kept = HashOf("kept daily");
+        await store.SaveAsync([Occurrence(deleted, Epoch), Occurrence(deleted, Epoch.AddDays(1)), Occurrence(kept, Epoch)], None);
+
+        await store.DeleteAsync(deleted, None);
+
+        (await store.CountByDayAsync([deleted, kept], Day(0), Day(1), None)).Should().Equal(new DailyCount(kept, Day(0), 1));
+        (await store.ListOccurrencesAsync(deleted, 10, None)).Should().BeEmpty();
+        await store.SaveAsync([Occurrence(deleted, Epoch.AddHours(1))], None);
+        (await store.CountByDayAsync([deleted], Day(0), Day(1), None)).Should().Equal(
+            [new DailyCount(deleted, Day(0), 1)], "a group created again counts from nothing");
+    }
+
+    [Test]
     public async Task Unknown_hash_reads_as_null()
     {
         var store = await CreateStoreAsync();
@@ -262,4 +373,7 @@ public abstract class ErrorStoreContract
         text.Should().StartWith(message);
         message.Length.Should().BeGreaterThanOrEqualTo(1000);
     }
+
+    /// <summary>The UTC day <paramref name="days"/> after <see cref="TestEvents.Epoch"/>.</summary>
+    protected static DateOnly Day(int days) => DateOnly.FromDateTime(Epoch.UtcDateTime).AddDays(days);
 }
