@@ -70,6 +70,7 @@ public sealed class CaptureMiddlewareTests
             var hash = tracker.RecordException(new InvalidOperationException("recorded by the endpoint"));
             return Results.Ok(hash);
         });
+        app.MapGet("/manual-static", () => Results.Ok(ErrorTracker.RecordException(new InvalidOperationException("recorded through the facade"))));
         app.MapGet("/ok", () => "fine");
         app.MapPut("/unread", () => Fail(11));
         app.MapGet("/dev/error/anything", () => Fail(1));
@@ -169,6 +170,23 @@ public sealed class CaptureMiddlewareTests
         occurrence.Url.Should().Be("http://localhost/manual");
         Rendering.ValueText.Format(occurrence.RequestData.Single(r => r.Name == "query").Value).Should().Be("{ page: \"2\" }");
         occurrence.RequestData.Should().Contain(r => r.Name == "route" && r.Value.Text == "/manual");
+    }
+
+    [Test]
+    public async Task Recording_through_the_static_facade_inside_a_request_picks_up_its_context()
+    {
+        await using var app = await StartAsync();
+
+        var response = await app.GetTestClient().GetAsync(new Uri("/manual-static?page=3", UriKind.Relative));
+
+        var hash = await response.Content.ReadFromJsonAsync<string>();
+        hash.Should().NotBeNullOrEmpty();
+        await RecordsAsync(app);
+        var occurrence = (await app.Services.GetRequiredService<IErrorStore>().GetAsync(hash!, CancellationToken.None))!.FirstOccurrence;
+        occurrence.Message.Should().Be("recorded through the facade");
+        occurrence.Path.Should().Be("/manual-static");
+        occurrence.Host.Should().Be("localhost");
+        Rendering.ValueText.Format(occurrence.RequestData.Single(r => r.Name == "query").Value).Should().Be("{ page: \"3\" }");
     }
 
     [Test]
