@@ -119,26 +119,36 @@ internal sealed class Chromium : IDisposable
 
     public object? Script(string script, params object[] arguments) => Driver.ExecuteScript(script, arguments);
 
-    /// <summary>The whole page as PNG, beyond the window's height (Chrome DevTools' captureBeyondViewport).</summary>
+    /// <summary>
+    /// The whole page as PNG, as wide as the window: the viewport is stretched to the page's height for the
+    /// capture, so the page is laid out without a vertical scrollbar (a clip of the scrolled page instead would be
+    /// measured with the scrollbar and cut its width off the right edge).
+    /// </summary>
     public byte[] FullPageScreenshot()
     {
-        var metrics = Cdp("Page.getLayoutMetrics", []);
-        var content = (IDictionary<string, object?>)metrics["cssContentSize"]!;
-        var clip = new Dictionary<string, object?>
+        var width = Convert.ToInt32(Script("return window.innerWidth;"), CultureInfo.InvariantCulture);
+        try
         {
-            ["x"] = 0,
-            ["y"] = 0,
-            ["width"] = Math.Ceiling(Convert.ToDouble(content["width"], CultureInfo.InvariantCulture)),
-            ["height"] = Math.Ceiling(Convert.ToDouble(content["height"], CultureInfo.InvariantCulture)),
-            ["scale"] = 1,
-        };
-        var shot = Cdp("Page.captureScreenshot", new Dictionary<string, object?>
+            // Twice: without the scrollbar the page is wider, so it may wrap less and end higher.
+            for (var pass = 0; pass < 2; pass++)
+            {
+                var height = Convert.ToInt32(Script("return document.documentElement.scrollHeight;"), CultureInfo.InvariantCulture);
+                Cdp("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
+                {
+                    ["width"] = width,
+                    ["height"] = height,
+                    ["deviceScaleFactor"] = 1,
+                    ["mobile"] = false,
+                });
+            }
+
+            var shot = Cdp("Page.captureScreenshot", new Dictionary<string, object?> { ["format"] = "png" });
+            return Convert.FromBase64String((string)shot["data"]!);
+        }
+        finally
         {
-            ["format"] = "png",
-            ["captureBeyondViewport"] = true,
-            ["clip"] = clip,
-        });
-        return Convert.FromBase64String((string)shot["data"]!);
+            Cdp("Emulation.clearDeviceMetricsOverride", []);
+        }
     }
 
     private IDictionary<string, object?> Cdp(string command, Dictionary<string, object?> parameters) =>
