@@ -24,7 +24,7 @@ public sealed class DashboardTests : SampleInBrowserFixture
 
     private static readonly string[] AllPaths = [ValueErrorPath, LoginPath, PaymentPath, AsyncPath, NotFoundPath];
 
-    // What the home page posts (its form) and what sample.js sends: none of it may be kept or shown.
+    // What the home page posts: its login form, and the payment its script sends. None of it may be kept or shown.
     private static readonly string[] Secrets =
     [
         "correct horse battery staple",
