@@ -1,0 +1,96 @@
+using OpenQA.Selenium;
+
+namespace ErrorTracking.Browser.Tests.Support;
+
+/// <summary>
+/// One web sample with a fresh database and one headless Chromium, shared by the tests of a fixture; the sample's
+/// output is printed under every failed test.
+/// </summary>
+public abstract class SampleInBrowserFixture
+{
+    private SampleServer? _server;
+    private Chromium? _browser;
+
+    internal SampleServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
+
+    internal Chromium Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
+
+    [OneTimeSetUp]
+    public async Task StartSampleAndBrowser()
+    {
+        Chromium.Require();
+        try
+        {
+            _server = await SampleServer.StartAsync();
+            _browser = Chromium.Start();
+            await RecordAsync();
+        }
+        catch
+        {
+            if (_server is not null)
+            {
+                await TestContext.Out.WriteLineAsync("The web sample's output:\n" + _server.Output);
+            }
+
+            // The one-time teardown is not promised to run after a failed one-time setup: no process may outlive it.
+            await StopSampleAndBrowser();
+            throw;
+        }
+    }
+
+    [TearDown]
+    public async Task PrintSampleOutputOnFailure()
+    {
+        if (_server is not null && TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            await TestContext.Out.WriteLineAsync("The web sample's output:\n" + _server.Output);
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopSampleAndBrowser()
+    {
+        try
+        {
+            _browser?.Dispose();
+            _browser = null;
+        }
+        finally
+        {
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+                _server = null;
+            }
+        }
+    }
+
+    /// <summary>Records what the fixture's tests look at, once, before the first of them.</summary>
+    protected abstract Task RecordAsync();
+
+    /// <summary>Opens the dashboard's list and waits until it shows a row for each of <paramref name="paths"/>.</summary>
+    internal void WaitUntilListed(params string[] paths)
+    {
+        // The tracker stores on a background writer: a group shows up a moment after its request failed.
+        Browser.Open(Server.Dashboard);
+        Browser.WaitFor(driver =>
+        {
+            var listed = ListedPaths();
+            if (paths.All(listed.Contains))
+            {
+                return true;
+            }
+
+            driver.Navigate().Refresh();
+            return false;
+        }, "the dashboard to list " + string.Join(", ", paths));
+    }
+
+    /// <summary>The paths of the rows on the list page now open.</summary>
+    internal List<string> ListedPaths() =>
+        [.. Browser.Driver.FindElements(By.CssSelector("table.errors tr.group a.detail-link")).Select(a => a.Text)];
+
+    /// <summary>The detail page address of the listed group whose path is <paramref name="path"/>.</summary>
+    internal Uri DetailAddressOf(string path) =>
+        new(Browser.Driver.FindElements(By.CssSelector("table.errors tr.group a.detail-link")).Single(a => a.Text == path).GetDomProperty("href")!);
+}
