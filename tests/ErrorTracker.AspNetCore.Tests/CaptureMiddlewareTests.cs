@@ -1,15 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using ErrorTracking.AspNetCore.Tests.Support;
 using ErrorTracking.Records;
 using ErrorTracking.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ErrorTracking.AspNetCore.Tests;
 
@@ -18,30 +16,17 @@ public sealed class CaptureMiddlewareTests
     // Made at run time: a literal would be in this file's source, which the source context shows as it is.
     private static readonly string Secret = "S3cr3t-" + Guid.NewGuid().ToString("N");
 
-    private string _folder = null!;
+    private TestDatabase _database = null!;
 
     [SetUp]
-    public void CreateFolder()
-    {
-        _folder = Path.Combine(Path.GetTempPath(), "errortracker-web", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-    }
+    public void CreateDatabase() => _database = new TestDatabase();
 
     [TearDown]
-    public void RemoveFolder()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private string DatabaseFile => Path.Combine(_folder, "errors.db");
+    public void RemoveDatabase() => _database.Dispose();
 
     private async Task<WebApplication> StartAsync(Action<ErrorTracking.Configuration.ErrorTrackerOptions>? configure = null, bool exceptionHandler = false)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddErrorTracker(o => configure?.Invoke(o)).UseSqlite($"Data Source={DatabaseFile}");
+        var builder = _database.CreateBuilder(configure);
         var app = builder.Build();
         if (exceptionHandler)
         {
@@ -81,11 +66,7 @@ public sealed class CaptureMiddlewareTests
 
     private static string FailLogin() => throw new UnauthorizedAccessException("The account is locked.");
 
-    private async Task<IReadOnlyList<ErrorRecord>> RecordsAsync(WebApplication app)
-    {
-        (await app.Services.GetRequiredService<IErrorTracker>().FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
-        return (await app.Services.GetRequiredService<IErrorStore>().ListAsync(new ErrorQuery { PageSize = 100 }, CancellationToken.None)).Items;
-    }
+    private static Task<IReadOnlyList<ErrorRecord>> RecordsAsync(WebApplication app) => TestDatabase.RecordsAsync(app);
 
     [Test]
     public async Task The_same_failing_route_twice_is_one_group_and_a_post_to_it_makes_three()
@@ -198,8 +179,7 @@ public sealed class CaptureMiddlewareTests
             Rendering.ValueText.Format(order.RequestData.Single(r => r.Name == "body").Value).Should().Contain("cvv: \"123\"").And.Contain("secret: **************");
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var raw = Encoding.UTF8.GetString([.. await File.ReadAllBytesAsync(DatabaseFile), .. File.Exists(DatabaseFile + "-wal") ? await File.ReadAllBytesAsync(DatabaseFile + "-wal") : []]);
+        var raw = await _database.RawTextAsync();
         raw.Should().Contain("/login").And.NotContain(Secret).And.NotContain(Secret[7..]);
     }
 
