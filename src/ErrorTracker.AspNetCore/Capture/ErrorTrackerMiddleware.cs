@@ -48,8 +48,11 @@ internal sealed class ErrorTrackerMiddleware
 
         var body = new RequestBody();
         using var scope = _tracker.BeginScope().AddContextBuilder(new HttpRequestContextBuilder(context, body, _options.MaskWith));
-        // The middleware records what it sees itself; the scope only carries the request's context.
+        // The middleware records what it sees itself; the scope only carries the request's context, and the
+        // arguments the endpoint filters hand it when a handler fails: they find it among the request's features.
         scope.Complete();
+        var outerScope = context.Features.Get<ErrorScope>();
+        context.Features.Set(scope);
         try
         {
             await _next(context).ConfigureAwait(false);
@@ -59,6 +62,10 @@ internal sealed class ErrorTrackerMiddleware
             await ReadBodyAsync(context, body).ConfigureAwait(false);
             _tracker.RecordException(exception);
             throw;
+        }
+        finally
+        {
+            context.Features.Set(outerScope);
         }
 
         if (context.Features.Get<IExceptionHandlerFeature>()?.Error is { } handled)

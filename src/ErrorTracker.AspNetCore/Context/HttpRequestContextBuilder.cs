@@ -69,9 +69,7 @@ internal sealed class HttpRequestContextBuilder : IContextBuilder
             context.RequestData["form"] = form.ToDictionary(f => f.Key, f => Value(f.Value), StringComparer.Ordinal);
             if (form.Files.Count > 0)
             {
-                context.RequestData["files"] = form.Files
-                    .Select(f => new { f.Name, f.FileName, f.ContentType, f.Length })
-                    .ToList();
+                context.RequestData["files"] = form.Files.Select(UploadedFile.Of).ToList();
             }
         }
         else if (_body.Content is { } body)
