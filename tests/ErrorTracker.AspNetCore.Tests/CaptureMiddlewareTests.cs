@@ -24,9 +24,11 @@ public sealed class CaptureMiddlewareTests
     [TearDown]
     public void RemoveDatabase() => _database.Dispose();
 
-    private async Task<WebApplication> StartAsync(Action<ErrorTracking.Configuration.ErrorTrackerOptions>? configure = null, bool exceptionHandler = false)
+    private async Task<WebApplication> StartAsync(Action<ErrorTracking.Configuration.ErrorTrackerOptions>? configure = null, bool exceptionHandler = false,
+        Action<IServiceCollection>? services = null)
     {
         var builder = _database.CreateBuilder(configure);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         if (exceptionHandler)
         {
@@ -174,7 +176,7 @@ public sealed class CaptureMiddlewareTests
             var request = login.RequestData.ToDictionary(r => r.Name, r => Rendering.ValueText.Format(r.Value));
             request["form"].Should().Contain("user: \"bob\"").And.Contain("password: **************");
             request["headers"].Should().Contain("Authorization: **************").And.Contain("Cookie: **************");
-            request["cookies"].Should().Be("**************", "the section's own name contains 'cookie', a default fragment");
+            request["cookies"].Should().Be("{ session: ************** }", "cookie names stay visible though 'cookie' is a default fragment");
             var order = (await app.Services.GetRequiredService<IErrorStore>().GetAsync(records.Single(r => r.Path == "/orders/7").Hash, CancellationToken.None))!.FirstOccurrence;
             Rendering.ValueText.Format(order.RequestData.Single(r => r.Name == "body").Value).Should().Contain("cvv: \"123\"").And.Contain("secret: **************");
         }
@@ -201,6 +203,82 @@ public sealed class CaptureMiddlewareTests
         data["cookies"].Should().Contain("session: \"**************\"", "the cookie's name is kept, its value never");
         data["headers"].Should().Contain("Authorization: \"**************\"");
         System.Text.Json.JsonSerializer.Serialize(occurrence).Should().NotContain(planted);
+    }
+
+    [TestCase(null, TestName = "Cookie names are shown and every value masked, with the default key list")]
+    [TestCase("password", TestName = "Cookie names are shown and every value masked, with a key list that does not mention cookies")]
+    public async Task Cookie_names_are_shown_and_every_value_masked(string? onlyFragment)
+    {
+        var planted = "S3cr3t-" + Guid.NewGuid().ToString("N");
+        await using var app = await StartAsync(o => o.MaskedKeyHas = onlyFragment is null ? o.MaskedKeyHas : [onlyFragment]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/9");
+        request.Headers.Add("Cookie", $"theme={planted}; .AspNetCore.Antiforgery.x1={planted}; session={planted}");
+
+        await FluentActions.Awaiting(() => app.GetTestClient().SendAsync(request)).Should().ThrowAsync<InvalidOperationException>();
+
+        var occurrence = await SingleOccurrenceAsync(app);
+        var cookies = occurrence.RequestData.Single(r => r.Name == "cookies").Value;
+        cookies.Kind.Should().Be(RecordedValueKind.Dictionary);
+        cookies.Children.Select(c => c.Name).Should().BeEquivalentTo("theme", ".AspNetCore.Antiforgery.x1", "session");
+        cookies.Children.Should().OnlyContain(c => c.Value.Text == "**************");
+        System.Text.Json.JsonSerializer.Serialize(occurrence).Should().NotContain(planted);
+    }
+
+    [TestCase(null, TestName = "Header names are shown, secret ones masked by the rule and credentials always, with the default key list")]
+    [TestCase("headers", TestName = "Header names are shown, secret ones masked by the rule and credentials always, with a key list naming the section")]
+    public async Task Header_names_are_shown_secret_ones_masked_by_the_rule_and_credentials_always(string? extraFragment)
+    {
+        var planted = "S3cr3t-" + Guid.NewGuid().ToString("N");
+        await using var app = await StartAsync(o => o.MaskedKeyHas = extraFragment is null ? o.MaskedKeyHas : ["api_key", extraFragment]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/9");
+        request.Headers.Add("X-Api-Key", planted);
+        request.Headers.Add("Proxy-Authorization", "Basic " + planted);
+        request.Headers.Add("X-Request-Tag", "blue");
+
+        await FluentActions.Awaiting(() => app.GetTestClient().SendAsync(request)).Should().ThrowAsync<InvalidOperationException>();
+
+        var headers = (await SingleOccurrenceAsync(app)).RequestData.Single(r => r.Name == "headers").Value;
+        headers.Kind.Should().Be(RecordedValueKind.Dictionary);
+        var byName = headers.Children.ToDictionary(c => c.Name, c => c.Value);
+        byName["X-Request-Tag"].Text.Should().Be("blue");
+        byName["X-Api-Key"].Kind.Should().Be(RecordedValueKind.Masked);
+        byName["Proxy-Authorization"].Text.Should().Be("**************");
+    }
+
+    [Test]
+    public async Task The_antiforgery_token_is_masked_with_an_empty_key_list()
+    {
+        var planted = "S3cr3t-" + Guid.NewGuid().ToString("N");
+        await using var app = await StartAsync(
+            o => o.MaskedKeyHas = [],
+            services: s => s.AddAntiforgery(a =>
+            {
+                a.FormFieldName = "af_field";
+                a.HeaderName = "X-AF";
+            }));
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["user"] = "bob",
+            ["__RequestVerificationToken"] = planted,
+            ["af_field"] = planted,
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/login") { Content = form };
+        request.Headers.Add("RequestVerificationToken", planted);
+        request.Headers.Add("X-AF", planted);
+
+        await FluentActions.Awaiting(() => app.GetTestClient().SendAsync(request)).Should().ThrowAsync<UnauthorizedAccessException>();
+
+        var occurrence = await SingleOccurrenceAsync(app);
+        var data = occurrence.RequestData.ToDictionary(r => r.Name, r => Rendering.ValueText.Format(r.Value));
+        data["form"].Should().Contain("user: \"bob\"").And.Contain("__RequestVerificationToken: \"**************\"").And.Contain("af_field: \"**************\"");
+        data["headers"].Should().Contain("RequestVerificationToken: \"**************\"").And.Contain("X-AF: \"**************\"");
+        System.Text.Json.JsonSerializer.Serialize(occurrence).Should().NotContain(planted);
+    }
+
+    private static async Task<ErrorEvent> SingleOccurrenceAsync(WebApplication app)
+    {
+        var record = (await RecordsAsync(app)).Should().ContainSingle().Subject;
+        return (await TestDatabase.DetailAsync(app, record.Hash)).FirstOccurrence;
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ErrorTracking.Configuration;
 using ErrorTracking.Records;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -22,13 +23,16 @@ internal sealed class ErrorTrackerMiddleware
     private readonly IErrorTracker _tracker;
     private readonly ErrorTrackerOptions _options;
     private readonly HashSet<int> _trackedStatuses;
+    private readonly CredentialNames _credentials;
 
-    public ErrorTrackerMiddleware(RequestDelegate next, IErrorTracker tracker, IOptions<ErrorTrackerOptions> options)
+    public ErrorTrackerMiddleware(RequestDelegate next, IErrorTracker tracker, IOptions<ErrorTrackerOptions> options,
+        IOptions<AntiforgeryOptions> antiforgery)
     {
         _next = next;
         _tracker = tracker;
         _options = options.Value;
         _trackedStatuses = [.. _options.TrackedStatusCodes];
+        _credentials = new CredentialNames(antiforgery.Value);
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -47,7 +51,7 @@ internal sealed class ErrorTrackerMiddleware
         }
 
         var body = new RequestBody();
-        using var scope = _tracker.BeginScope().AddContextBuilder(new HttpRequestContextBuilder(context, body, _options.MaskWith));
+        using var scope = _tracker.BeginScope().AddContextBuilder(new HttpRequestContextBuilder(context, body, _options.MaskWith, _credentials));
         // The middleware records what it sees itself; the scope only carries the request's context, and the
         // arguments the endpoint filters hand it when a handler fails: they find it among the request's features.
         scope.Complete();
