@@ -1,4 +1,7 @@
+using System.Reflection;
+using ErrorTracking.Capture;
 using ErrorTracking.Context;
+using ErrorTracking.Records;
 
 namespace ErrorTracking;
 
@@ -12,6 +15,7 @@ public sealed class ErrorScope : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     private readonly List<IContextBuilder> _builders = [];
+    private readonly List<MethodArguments> _arguments = [];
     private readonly Action<ErrorScope>? _onDispose;
     private Exception? _lastThrown;
     private volatile bool _completed;
@@ -63,6 +67,42 @@ public sealed class ErrorScope : IDisposable
         lock (_lock)
         {
             _builders.Add(builder);
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Says that <paramref name="exception"/> was thrown while <paramref name="method"/> ran with these arguments: how
+    /// the web integration hands over the arguments of a failing endpoint. When that exception is recorded inside this
+    /// scope, on its own or inside another one, each argument is rendered and masked like any variable and shown under the
+    /// method's frame as <see cref="VariableOrigin.Argument"/>. Other exceptions, and recordings made after the scope
+    /// ended, do not get them, and they are never part of the default grouping key.
+    /// </summary>
+    /// <remarks>
+    /// The JIT may inline a small method, and a method that returns a task without awaiting it has left the stack
+    /// before the task fails; when no frame of the exception is the method's, the arguments are shown under its first
+    /// in-app frame (else its first frame), each name followed by the method it belongs to: <c>id (of Shop.Orders.Create)</c>.
+    /// An exception without frames (created but never thrown, inside another) shows none. A second call for the same
+    /// exception and method replaces the first.
+    /// </remarks>
+    /// <param name="exception">The exception thrown while the method ran.</param>
+    /// <param name="method">
+    /// The method as the user wrote it: an async method or a lambda matches the state machine or closure frames the
+    /// compiler made of it.
+    /// </param>
+    /// <param name="arguments">Its arguments by parameter name; those left out are not shown. Their values are rendered when the exception is recorded.</param>
+    /// <returns>This scope, for chaining.</returns>
+    public ErrorScope AddArguments(Exception exception, MethodBase method, IEnumerable<KeyValuePair<string, object?>> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var added = new MethodArguments(exception, method, [.. arguments]);
+        lock (_lock)
+        {
+            _arguments.RemoveAll(a => ReferenceEquals(a.Exception, exception) && a.Method.Equals(method));
+            _arguments.Add(added);
         }
 
         return this;
@@ -120,21 +160,26 @@ public sealed class ErrorScope : IDisposable
     }
 
     /// <summary>The context builders of this scope and its open parents, outermost first.</summary>
-    internal IReadOnlyList<IContextBuilder> ContextBuilders()
+    internal IReadOnlyList<IContextBuilder> ContextBuilders() => Collect(scope => scope._builders);
+
+    /// <summary>The method arguments handed to this scope and its open parents, outermost first.</summary>
+    internal IReadOnlyList<MethodArguments> Arguments() => Collect(scope => scope._arguments);
+
+    private List<T> Collect<T>(Func<ErrorScope, List<T>> items)
     {
-        var builders = new List<IContextBuilder>();
+        var collected = new List<T>();
         for (var scope = this; scope is not null; scope = scope.Parent)
         {
             if (!scope.IsDisposed || scope == this)
             {
                 lock (scope._lock)
                 {
-                    builders.InsertRange(0, scope._builders);
+                    collected.InsertRange(0, items(scope));
                 }
             }
         }
 
-        return builders;
+        return collected;
     }
 
     internal void ObserveThrown(Exception exception)

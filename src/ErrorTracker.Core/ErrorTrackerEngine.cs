@@ -175,7 +175,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
                 return null;
             }
 
-            var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context), ScopeBuilders());
+            var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context), ScopeBuilders(), ScopeArguments());
             _recorded.AddOrUpdate(exception, new RecordedThrow(occurrence.Hash, trace));
             Enqueue(occurrence);
             return occurrence.Hash;
@@ -234,6 +234,8 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     }
 
     private IReadOnlyList<IContextBuilder> ScopeBuilders() => _currentScope.Value?.ContextBuilders() ?? [];
+
+    private IReadOnlyList<MethodArguments> ScopeArguments() => _currentScope.Value?.Arguments() ?? [];
 
     private IEnumerable<KeyValuePair<string, object?>> MergedContext(IReadOnlyDictionary<string, object?>? context)
     {

@@ -1,15 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using ErrorTracking.AspNetCore.Tests.Support;
 using ErrorTracking.Records;
 using ErrorTracking.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ErrorTracking.AspNetCore.Tests;
 
@@ -18,30 +16,19 @@ public sealed class CaptureMiddlewareTests
     // Made at run time: a literal would be in this file's source, which the source context shows as it is.
     private static readonly string Secret = "S3cr3t-" + Guid.NewGuid().ToString("N");
 
-    private string _folder = null!;
+    private TestDatabase _database = null!;
 
     [SetUp]
-    public void CreateFolder()
-    {
-        _folder = Path.Combine(Path.GetTempPath(), "errortracker-web", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-    }
+    public void CreateDatabase() => _database = new TestDatabase();
 
     [TearDown]
-    public void RemoveFolder()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void RemoveDatabase() => _database.Dispose();
 
-    private string DatabaseFile => Path.Combine(_folder, "errors.db");
-
-    private async Task<WebApplication> StartAsync(Action<ErrorTracking.Configuration.ErrorTrackerOptions>? configure = null, bool exceptionHandler = false)
+    private async Task<WebApplication> StartAsync(Action<ErrorTracking.Configuration.ErrorTrackerOptions>? configure = null, bool exceptionHandler = false,
+        Action<IServiceCollection>? services = null)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddErrorTracker(o => configure?.Invoke(o)).UseSqlite($"Data Source={DatabaseFile}");
+        var builder = _database.CreateBuilder(configure);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         if (exceptionHandler)
         {
@@ -82,11 +69,7 @@ public sealed class CaptureMiddlewareTests
 
     private static string FailLogin() => throw new UnauthorizedAccessException("The account is locked.");
 
-    private async Task<IReadOnlyList<ErrorRecord>> RecordsAsync(WebApplication app)
-    {
-        (await app.Services.GetRequiredService<IErrorTracker>().FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
-        return (await app.Services.GetRequiredService<IErrorStore>().ListAsync(new ErrorQuery { PageSize = 100 }, CancellationToken.None)).Items;
-    }
+    private static Task<IReadOnlyList<ErrorRecord>> RecordsAsync(WebApplication app) => TestDatabase.RecordsAsync(app);
 
     [Test]
     public async Task The_same_failing_route_twice_is_one_group_and_a_post_to_it_makes_three()
@@ -211,13 +194,12 @@ public sealed class CaptureMiddlewareTests
             var request = login.RequestData.ToDictionary(r => r.Name, r => Rendering.ValueText.Format(r.Value));
             request["form"].Should().Contain("user: \"bob\"").And.Contain("password: **************");
             request["headers"].Should().Contain("Authorization: **************").And.Contain("Cookie: **************");
-            request["cookies"].Should().Be("**************", "the section's own name contains 'cookie', a default fragment");
+            request["cookies"].Should().Be("{ session: ************** }", "cookie names stay visible though 'cookie' is a default fragment");
             var order = (await app.Services.GetRequiredService<IErrorStore>().GetAsync(records.Single(r => r.Path == "/orders/7").Hash, CancellationToken.None))!.FirstOccurrence;
             Rendering.ValueText.Format(order.RequestData.Single(r => r.Name == "body").Value).Should().Contain("cvv: \"123\"").And.Contain("secret: **************");
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var raw = Encoding.UTF8.GetString([.. await File.ReadAllBytesAsync(DatabaseFile), .. File.Exists(DatabaseFile + "-wal") ? await File.ReadAllBytesAsync(DatabaseFile + "-wal") : []]);
+        var raw = await _database.RawTextAsync();
         raw.Should().Contain("/login").And.NotContain(Secret).And.NotContain(Secret[7..]);
     }
 
@@ -239,6 +221,82 @@ public sealed class CaptureMiddlewareTests
         data["cookies"].Should().Contain("session: \"**************\"", "the cookie's name is kept, its value never");
         data["headers"].Should().Contain("Authorization: \"**************\"");
         System.Text.Json.JsonSerializer.Serialize(occurrence).Should().NotContain(planted);
+    }
+
+    [TestCase(null, TestName = "Cookie names are shown and every value masked, with the default key list")]
+    [TestCase("password", TestName = "Cookie names are shown and every value masked, with a key list that does not mention cookies")]
+    public async Task Cookie_names_are_shown_and_every_value_masked(string? onlyFragment)
+    {
+        var planted = "S3cr3t-" + Guid.NewGuid().ToString("N");
+        await using var app = await StartAsync(o => o.MaskedKeyHas = onlyFragment is null ? o.MaskedKeyHas : [onlyFragment]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/9");
+        request.Headers.Add("Cookie", $"theme={planted}; .AspNetCore.Antiforgery.x1={planted}; session={planted}");
+
+        await FluentActions.Awaiting(() => app.GetTestClient().SendAsync(request)).Should().ThrowAsync<InvalidOperationException>();
+
+        var occurrence = await SingleOccurrenceAsync(app);
+        var cookies = occurrence.RequestData.Single(r => r.Name == "cookies").Value;
+        cookies.Kind.Should().Be(RecordedValueKind.Dictionary);
+        cookies.Children.Select(c => c.Name).Should().BeEquivalentTo("theme", ".AspNetCore.Antiforgery.x1", "session");
+        cookies.Children.Should().OnlyContain(c => c.Value.Text == "**************");
+        System.Text.Json.JsonSerializer.Serialize(occurrence).Should().NotContain(planted);
+    }
+
+    [TestCase(null, TestName = "Header names are shown, secret ones masked by the rule and credentials always, with the default key list")]
+    [TestCase("headers", TestName = "Header names are shown, secret ones masked by the rule and credentials always, with a key list naming the section")]
+    public async Task Header_names_are_shown_secret_ones_masked_by_the_rule_and_credentials_always(string? extraFragment)
+    {
+        var planted = "S3cr3t-" + Guid.NewGuid().ToString("N");
+        await using var app = await StartAsync(o => o.MaskedKeyHas = extraFragment is null ? o.MaskedKeyHas : ["api_key", extraFragment]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/9");
+        request.Headers.Add("X-Api-Key", planted);
+        request.Headers.Add("Proxy-Authorization", "Basic " + planted);
+        request.Headers.Add("X-Request-Tag", "blue");
+
+        await FluentActions.Awaiting(() => app.GetTestClient().SendAsync(request)).Should().ThrowAsync<InvalidOperationException>();
+
+        var headers = (await SingleOccurrenceAsync(app)).RequestData.Single(r => r.Name == "headers").Value;
+        headers.Kind.Should().Be(RecordedValueKind.Dictionary);
+        var byName = headers.Children.ToDictionary(c => c.Name, c => c.Value);
+        byName["X-Request-Tag"].Text.Should().Be("blue");
+        byName["X-Api-Key"].Kind.Should().Be(RecordedValueKind.Masked);
+        byName["Proxy-Authorization"].Text.Should().Be("**************");
+    }
+
+    [Test]
+    public async Task The_antiforgery_token_is_masked_with_an_empty_key_list()
+    {
+        var planted = "S3cr3t-" + Guid.NewGuid().ToString("N");
+        await using var app = await StartAsync(
+            o => o.MaskedKeyHas = [],
+            services: s => s.AddAntiforgery(a =>
+            {
+                a.FormFieldName = "af_field";
+                a.HeaderName = "X-AF";
+            }));
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["user"] = "bob",
+            ["__RequestVerificationToken"] = planted,
+            ["af_field"] = planted,
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/login") { Content = form };
+        request.Headers.Add("RequestVerificationToken", planted);
+        request.Headers.Add("X-AF", planted);
+
+        await FluentActions.Awaiting(() => app.GetTestClient().SendAsync(request)).Should().ThrowAsync<UnauthorizedAccessException>();
+
+        var occurrence = await SingleOccurrenceAsync(app);
+        var data = occurrence.RequestData.ToDictionary(r => r.Name, r => Rendering.ValueText.Format(r.Value));
+        data["form"].Should().Contain("user: \"bob\"").And.Contain("__RequestVerificationToken: \"**************\"").And.Contain("af_field: \"**************\"");
+        data["headers"].Should().Contain("RequestVerificationToken: \"**************\"").And.Contain("X-AF: \"**************\"");
+        System.Text.Json.JsonSerializer.Serialize(occurrence).Should().NotContain(planted);
+    }
+
+    private static async Task<ErrorEvent> SingleOccurrenceAsync(WebApplication app)
+    {
+        var record = (await RecordsAsync(app)).Should().ContainSingle().Subject;
+        return (await TestDatabase.DetailAsync(app, record.Hash)).FirstOccurrence;
     }
 
     [Test]

@@ -335,6 +335,21 @@ public sealed class ErrorTrackerTests
     }
 
     [Test]
+    public async Task A_request_section_keeps_its_label_visible_and_masks_its_entries_by_their_own_names()
+    {
+        await using var harness = new TrackerHarness(o => o.ContextBuilders.Add(new SectionContextBuilder()));
+
+        var detail = await harness.DetailAsync(ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder)));
+
+        var data = detail.FirstOccurrence.RequestData.ToDictionary(r => r.Name, r => r.Value);
+        data["cookie_jar"].Kind.Should().Be(RecordedValueKind.Masked, "plain request data is masked by its name, as any value");
+        var cookies = data["cookies"];
+        cookies.Kind.Should().Be(RecordedValueKind.Dictionary, "a section's label is the integration's, not a secret's name");
+        cookies.Children.Single(c => c.Name == "theme").Value.Text.Should().Be("dark");
+        cookies.Children.Single(c => c.Name == "session_id").Value.Kind.Should().Be(RecordedValueKind.Masked);
+    }
+
+    [Test]
     public async Task A_failing_context_builder_does_not_stop_recording()
     {
         await using var harness = new TrackerHarness(o => o.ContextBuilders.Add(new ThrowingContextBuilder()));
@@ -364,6 +379,15 @@ public sealed class ErrorTrackerTests
             context.Url = "https://shop.example/orders/42?token=abc123";
             context.RequestData["form"] = new Dictionary<string, string> { ["user"] = "bob", ["password"] = "hunter2" };
             context.Extra["datacenter"] = "eu-west";
+        }
+    }
+
+    private sealed class SectionContextBuilder : IContextBuilder
+    {
+        public void Build(CaptureContext context)
+        {
+            context.SetRequestSection("cookies", [KeyValuePair.Create<string, object?>("theme", "dark"), KeyValuePair.Create<string, object?>("session_id", "abc")]);
+            context.RequestData["cookie_jar"] = new Dictionary<string, string> { ["theme"] = "dark" };
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ErrorTracking.Configuration;
 using ErrorTracking.Records;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -23,14 +24,17 @@ internal sealed class ErrorTrackerMiddleware
     private readonly ErrorTrackerOptions _options;
     private readonly HashSet<int> _trackedStatuses;
     private readonly PathString _dashboard;
+    private readonly CredentialNames _credentials;
 
-    public ErrorTrackerMiddleware(RequestDelegate next, IErrorTracker tracker, IOptions<ErrorTrackerOptions> options)
+    public ErrorTrackerMiddleware(RequestDelegate next, IErrorTracker tracker, IOptions<ErrorTrackerOptions> options,
+        IOptions<AntiforgeryOptions> antiforgery)
     {
         _next = next;
         _tracker = tracker;
         _options = options.Value;
         _trackedStatuses = [.. _options.TrackedStatusCodes];
         _dashboard = Dashboard.DashboardRoutes.PrefixOf(_options);
+        _credentials = new CredentialNames(antiforgery.Value);
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -49,9 +53,12 @@ internal sealed class ErrorTrackerMiddleware
         }
 
         var body = new RequestBody();
-        using var scope = _tracker.BeginScope().AddContextBuilder(new HttpRequestContextBuilder(context, body, _options.MaskWith));
-        // The middleware records what it sees itself; the scope only carries the request's context.
+        using var scope = _tracker.BeginScope().AddContextBuilder(new HttpRequestContextBuilder(context, body, _options.MaskWith, _credentials));
+        // The middleware records what it sees itself; the scope only carries the request's context, and the
+        // arguments the endpoint filters hand it when a handler fails: they find it among the request's features.
         scope.Complete();
+        var outerScope = context.Features.Get<ErrorScope>();
+        context.Features.Set(scope);
         try
         {
             await _next(context).ConfigureAwait(false);
@@ -61,6 +68,10 @@ internal sealed class ErrorTrackerMiddleware
             await ReadBodyAsync(context, body).ConfigureAwait(false);
             _tracker.RecordException(exception);
             throw;
+        }
+        finally
+        {
+            context.Features.Set(outerScope);
         }
 
         if (context.Features.Get<IExceptionHandlerFeature>()?.Error is { } handled)

@@ -10,22 +10,23 @@ namespace ErrorTracking.AspNetCore;
 /// <summary>
 /// Describes the current request to an occurrence: host, path and method in the record's own columns, and the
 /// URL, route, query, headers, cookies, form, body, user, client address and trace id as request data. Values of
-/// credentials headers and cookies are replaced whatever the masking rule says; everything else is masked by the
-/// tracker afterwards, like any captured value.
+/// credential headers, of the antiforgery form field and of every cookie are replaced whatever the masking rule says,
+/// and the names of headers and cookies stay visible whatever it says of the sections' labels; everything else is
+/// masked by the tracker afterwards, like any captured value.
 /// </summary>
 internal sealed class HttpRequestContextBuilder : IContextBuilder
 {
-    private static readonly string[] CredentialHeaders = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-XSRF-TOKEN", "RequestVerificationToken"];
-
     private readonly HttpContext _context;
     private readonly RequestBody _body;
     private readonly string _mask;
+    private readonly CredentialNames _credentials;
 
-    public HttpRequestContextBuilder(HttpContext context, RequestBody body, string mask)
+    public HttpRequestContextBuilder(HttpContext context, RequestBody body, string mask, CredentialNames credentials)
     {
         _context = context;
         _body = body;
         _mask = mask;
+        _credentials = credentials;
     }
 
     public void Build(CaptureContext context)
@@ -53,25 +54,22 @@ internal sealed class HttpRequestContextBuilder : IContextBuilder
             context.RequestData["query"] = request.Query.ToDictionary(q => q.Key, q => Value(q.Value), StringComparer.Ordinal);
         }
 
-        context.RequestData["headers"] = request.Headers.ToDictionary(
-            h => h.Key,
-            h => CredentialHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase) ? _mask : Value(h.Value),
-            StringComparer.OrdinalIgnoreCase);
+        // As sections: a key list naming "cookie", as the default one does, would otherwise mask the cookies whole by
+        // their label. Each header is still masked by its own name; every cookie value always is.
+        context.SetRequestSection("headers", request.Headers.Select(h => Entry(h.Key, _credentials.IsHeader(h.Key) ? _mask : Value(h.Value))));
 
         if (request.Cookies.Count > 0)
         {
             // Cookie values are session and antiforgery tokens more often than not: names only.
-            context.RequestData["cookies"] = request.Cookies.ToDictionary(c => c.Key, _ => (object?)_mask, StringComparer.Ordinal);
+            context.SetRequestSection("cookies", request.Cookies.Select(c => Entry(c.Key, _mask)));
         }
 
         if (request.HasFormContentType && _context.Features.Get<Microsoft.AspNetCore.Http.Features.IFormFeature>()?.Form is { } form)
         {
-            context.RequestData["form"] = form.ToDictionary(f => f.Key, f => Value(f.Value), StringComparer.Ordinal);
+            context.RequestData["form"] = form.ToDictionary(f => f.Key, f => _credentials.IsFormField(f.Key) ? _mask : Value(f.Value), StringComparer.Ordinal);
             if (form.Files.Count > 0)
             {
-                context.RequestData["files"] = form.Files
-                    .Select(f => new { f.Name, f.FileName, f.ContentType, f.Length })
-                    .ToList();
+                context.RequestData["files"] = form.Files.Select(UploadedFile.Of).ToList();
             }
         }
         else if (_body.Content is { } body)
@@ -89,6 +87,8 @@ internal sealed class HttpRequestContextBuilder : IContextBuilder
         context.Extra["client_ip"] = _context.Connection.RemoteIpAddress?.ToString();
         context.Extra["trace_id"] = Activity.Current?.TraceId.ToString() ?? _context.TraceIdentifier;
     }
+
+    private static KeyValuePair<string, object?> Entry(string name, object? value) => new(name, value);
 
     private static object? Value(Microsoft.Extensions.Primitives.StringValues values) =>
         values.Count == 1 ? values[0] : values.ToArray();

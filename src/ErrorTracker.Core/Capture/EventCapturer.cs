@@ -55,15 +55,16 @@ internal sealed class EventCapturer
     }
 
     public ErrorEvent CaptureException(Exception exception, ErrorLevel level, CapturedVariables variables,
-        IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders)
+        IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders, IReadOnlyList<MethodArguments> arguments)
     {
-        // What the caller handed over and the request come first: they matter most when the budget runs short.
+        // What the caller and the integration handed over and the request come first: they matter most when the
+        // budget runs short.
         var budget = _renderer.NewBudget();
         var captured = RenderVariables(variables, budget);
+        var renderedArguments = RenderArguments(arguments, budget);
         var described = Describe(exception, context, scopeBuilders, budget);
-        var staticsSeen = new HashSet<Type>();
-        var chainBudget = MaxChainLength;
-        var root = ReadException(exception, depth: 0, new HashSet<Exception>(ReferenceEqualityComparer.Instance), staticsSeen, budget, ref chainBudget);
+        var chain = new ChainReading(budget, renderedArguments);
+        var root = ReadException(exception, depth: 0, chain);
         root = AttachVariables(root, captured, thrown: exception.StackTrace is not null);
         return Complete(root, level, described, isMessage: false);
     }
@@ -155,20 +156,29 @@ internal sealed class EventCapturer
     /// <summary>An exception as the tracker's own log may show it: its type and its masked message.</summary>
     public string Describe(Exception failure) => $"{failure.GetType().FullName}: {_renderer.MaskAndClip(SafeMessage(failure))}";
 
-    private ExceptionDetail ReadException(Exception exception, int depth, HashSet<Exception> seen, HashSet<Type> staticsSeen,
-        CaptureBudget budget, ref int chainBudget)
+    private ExceptionDetail ReadException(Exception exception, int depth, ChainReading chain)
     {
-        seen.Add(exception);
-        chainBudget--;
+        chain.Seen.Add(exception);
+        chain.Remaining--;
         IReadOnlyList<FrameDetail> frames = [];
+        List<(FrameDetail Frame, OriginalMethod? Method)>? read = null;
         if (exception.StackTrace is not null)
         {
-            frames = WithStatics(_frames.Read(new StackTrace(exception, fNeedFileInfo: true)), staticsSeen, budget);
+            read = _frames.Read(new StackTrace(exception, fNeedFileInfo: true));
         }
         else if (depth == 0)
         {
             // Never thrown: the place it is recorded from is the best stack there is.
-            frames = WithStatics(_frames.ReadCurrentStack(), staticsSeen, budget);
+            read = _frames.ReadCurrentStack();
+        }
+
+        if (read is not null)
+        {
+            frames = WithStatics(read, chain.StaticsSeen, chain.Budget);
+            if (chain.Arguments.TryGetValue(exception, out var arguments))
+            {
+                frames = WithArguments(frames, read, arguments);
+            }
         }
 
         var inner = new List<ExceptionDetail>();
@@ -179,9 +189,9 @@ internal sealed class EventCapturer
                 : [exception.InnerException];
             foreach (var child in children)
             {
-                if (child is not null && chainBudget > 0 && !seen.Contains(child))
+                if (child is not null && chain.Remaining > 0 && !chain.Seen.Contains(child))
                 {
-                    inner.Add(ReadException(child, depth + 1, seen, staticsSeen, budget, ref chainBudget));
+                    inner.Add(ReadException(child, depth + 1, chain));
                 }
             }
         }
@@ -190,19 +200,19 @@ internal sealed class EventCapturer
         {
             Type = TypeNames.FormatQualified(exception.GetType()),
             Message = _renderer.MaskAndClip(SafeMessage(exception)),
-            Properties = ReadProperties(exception, budget),
-            Data = ReadData(exception, budget),
+            Properties = ReadProperties(exception, chain.Budget),
+            Data = ReadData(exception, chain.Budget),
             Frames = frames,
             InnerExceptions = inner,
         };
     }
 
-    private List<FrameDetail> WithStatics(List<(FrameDetail Frame, Type? DeclaringType)> frames, HashSet<Type> staticsSeen, CaptureBudget budget)
+    private List<FrameDetail> WithStatics(List<(FrameDetail Frame, OriginalMethod? Method)> frames, HashSet<Type> staticsSeen, CaptureBudget budget)
     {
         var result = new List<FrameDetail>(frames.Count);
-        foreach (var (frame, type) in frames)
+        foreach (var (frame, method) in frames)
         {
-            if (_statics is not null && frame.InApp && type is not null && staticsSeen.Add(type))
+            if (_statics is not null && frame.InApp && method?.DeclaringType is { } type && staticsSeen.Add(type))
             {
                 var statics = _statics.Read(type, budget);
                 result.Add(statics.Count == 0 ? frame : frame with { Variables = [.. frame.Variables, .. statics] });
@@ -216,10 +226,61 @@ internal sealed class EventCapturer
         return result;
     }
 
+    /// <summary>
+    /// Shows each method's arguments under its frame; when the method has no frame of its own (inlined, or returned
+    /// before the exception was thrown), under the first in-app frame, named with the method they belong to.
+    /// </summary>
+    private static IReadOnlyList<FrameDetail> WithArguments(IReadOnlyList<FrameDetail> frames,
+        List<(FrameDetail Frame, OriginalMethod? Method)> read, List<RenderedArguments> arguments)
+    {
+        if (frames.Count == 0)
+        {
+            return frames;
+        }
+
+        var result = frames.ToArray();
+        foreach (var (method, variables) in arguments)
+        {
+            var index = read.FindIndex(f => f.Method is { } frameMethod && frameMethod.IsSameMethodAs(method));
+            var shown = variables;
+            if (index < 0)
+            {
+                index = Math.Max(0, Array.FindIndex(result, f => f.InApp));
+                var owner = $"{method.TypeName}.{method.Name}";
+                shown = [.. variables.Select(v => v with { Name = $"{v.Name} (of {owner})" })];
+            }
+
+            result[index] = result[index] with { Variables = [.. shown, .. result[index].Variables] };
+        }
+
+        return result;
+    }
+
     private CapturedVariable[] RenderVariables(CapturedVariables variables, CaptureBudget budget) =>
         variables.Bag is null
             ? []
             : _renderer.RenderMembers(variables.Bag, budget).Select(v => new CapturedVariable(v.Name, v.Value, variables.Origin)).ToArray();
+
+    // All of them, without first looking for their exceptions in the chain: a scope holds those of the exceptions
+    // thrown inside it, hardly ever more than the one being recorded.
+    private Dictionary<Exception, List<RenderedArguments>> RenderArguments(IReadOnlyList<MethodArguments> arguments, CaptureBudget budget)
+    {
+        var rendered = new Dictionary<Exception, List<RenderedArguments>>(ReferenceEqualityComparer.Instance);
+        foreach (var (exception, method, values) in arguments)
+        {
+            var variables = values
+                .Select(v => new CapturedVariable(v.Key, _renderer.RenderNamed(v.Key, v.Value, budget), VariableOrigin.Argument))
+                .ToArray();
+            if (!rendered.TryGetValue(exception, out var forException))
+            {
+                rendered[exception] = forException = [];
+            }
+
+            forException.Add(new RenderedArguments(OriginalMethod.Resolve(method), variables));
+        }
+
+        return rendered;
+    }
 
     private static ExceptionDetail AttachVariables(ExceptionDetail root, CapturedVariable[] captured, bool thrown)
     {
@@ -310,5 +371,22 @@ internal sealed class EventCapturer
         }
 
         return [.. result];
+    }
+
+    private sealed record RenderedArguments(OriginalMethod Method, CapturedVariable[] Variables);
+
+    /// <summary>What reading one exception chain shares across its exceptions.</summary>
+    private sealed class ChainReading(CaptureBudget budget, Dictionary<Exception, List<RenderedArguments>> arguments)
+    {
+        public CaptureBudget Budget { get; } = budget;
+
+        public Dictionary<Exception, List<RenderedArguments>> Arguments { get; } = arguments;
+
+        public HashSet<Exception> Seen { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public HashSet<Type> StaticsSeen { get; } = [];
+
+        /// <summary>How many more exceptions of the chain may be read.</summary>
+        public int Remaining { get; set; } = MaxChainLength;
     }
 }

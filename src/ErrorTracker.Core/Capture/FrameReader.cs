@@ -17,9 +17,9 @@ internal sealed class FrameReader
         _renderer = renderer;
     }
 
-    public List<(FrameDetail Frame, Type? DeclaringType)> Read(StackTrace trace)
+    public List<(FrameDetail Frame, OriginalMethod? Method)> Read(StackTrace trace)
     {
-        var frames = new List<(FrameDetail, Type?)>();
+        var frames = new List<(FrameDetail, OriginalMethod?)>();
         foreach (var frame in trace.GetFrames())
         {
             if (Read(frame) is { } read)
@@ -32,14 +32,14 @@ internal sealed class FrameReader
     }
 
     /// <summary>The caller's stack, without the tracker's own frames: for messages and exceptions never thrown.</summary>
-    public List<(FrameDetail Frame, Type? DeclaringType)> ReadCurrentStack()
+    public List<(FrameDetail Frame, OriginalMethod? Method)> ReadCurrentStack()
     {
         var frames = Read(new StackTrace(1, fNeedFileInfo: true));
-        var firstOutside = frames.FindIndex(f => !InAppClassifier.IsTrackerCode(f.DeclaringType) || f.DeclaringType is null);
+        var firstOutside = frames.FindIndex(f => f.Method?.DeclaringType is not { } type || !InAppClassifier.IsTrackerCode(type));
         return firstOutside <= 0 ? frames : frames[firstOutside..];
     }
 
-    private (FrameDetail, Type?)? Read(StackFrame frame)
+    private (FrameDetail, OriginalMethod?)? Read(StackFrame frame)
     {
         var method = frame.GetMethod();
         if (method is null)
@@ -60,7 +60,7 @@ internal sealed class FrameReader
         var source = _sources.Read(file, line);
         var detail = new FrameDetail
         {
-            DeclaringType = original.DeclaringType is null ? "<global>" : TypeNames.FormatQualified(original.DeclaringType),
+            DeclaringType = original.TypeName,
             Method = original.Name,
             Parameters = Parameters(original),
             File = file,
@@ -70,7 +70,7 @@ internal sealed class FrameReader
             InApp = _inApp.IsInApp(original.DeclaringType),
             Source = source is null ? null : source with { Lines = source.Lines.Select(_renderer.Masker.MaskText).ToArray() },
         };
-        return (detail, original.DeclaringType);
+        return (detail, original);
     }
 
     private static bool StackTraceHidden(System.Reflection.MethodBase method) =>

@@ -32,6 +32,26 @@ internal sealed record OriginalMethod(Type? DeclaringType, string Name, MethodBa
         return new OriginalMethod(declaring, UserName(resolved.Name), resolved);
     }
 
+    /// <summary>The declaring type as a frame shows it: <c>Shop.OrderService</c>, or <c>&lt;global&gt;</c> for a global method.</summary>
+    public string TypeName => DeclaringType is null ? "<global>" : TypeNames.FormatQualified(DeclaringType);
+
+    /// <summary>
+    /// Whether this is <paramref name="other"/> as the user wrote it: the same definition whatever generic arguments
+    /// or reflected type either was obtained with.
+    /// </summary>
+    public bool IsSameMethodAs(OriginalMethod other)
+    {
+        try
+        {
+            return Method.HasSameMetadataDefinitionAs(other.Method);
+        }
+        catch (Exception exception) when (exception is NotImplementedException or NotSupportedException or InvalidOperationException)
+        {
+            // Methods without metadata (dynamic methods) have no definition to compare.
+            return ReferenceEquals(Method, other.Method);
+        }
+    }
+
     /// <summary>
     /// <c>&lt;Main&gt;b__0_1</c> becomes <c>Main.lambda</c>, <c>&lt;Main&gt;g__Validate|0_0</c> becomes <c>Main.Validate</c>;
     /// ordinary names are kept. The compiler's ordinals never survive, so edits elsewhere do not rename a frame.

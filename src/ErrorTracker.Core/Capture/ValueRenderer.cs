@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Text.Json;
+using ErrorTracking.Context;
 using ErrorTracking.Masking;
 using ErrorTracking.Records;
 
@@ -37,7 +38,9 @@ internal sealed class ValueRenderer
     /// <summary>Renders a value known by <paramref name="name"/> within an occurrence's budget.</summary>
     public RecordedValue RenderNamed(string name, object? value, CaptureBudget budget, int? maxNodes = null)
     {
-        if (_masker.TryMaskName(name, out var replacement))
+        // A request section's label is the integration's, not a name the application chose: only its entries are
+        // judged by their names.
+        if (value is not RequestSection && _masker.TryMaskName(name, out var replacement))
         {
             return RecordedValue.Masked(replacement);
         }

@@ -23,6 +23,23 @@ public sealed class CaptureContext
     /// <summary>Request data: query, form, headers, cookies, body... as names and raw values.</summary>
     public IDictionary<string, object?> RequestData { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Sets request data under a label of the integration's own, such as <c>headers</c> or <c>cookies</c>. The label is
+    /// never masked by name, whatever the masking rule says (the default key list would mask a section called
+    /// <c>cookies</c> whole); each entry is still masked by its own name, and its text by shape, like any request data.
+    /// </summary>
+    /// <param name="label">The section's label.</param>
+    /// <param name="entries">
+    /// Its names and raw values. A value that must be masked whatever the rule says (a credential header, a cookie)
+    /// is replaced by the mask before it is given here.
+    /// </param>
+    public void SetRequestSection(string label, IEnumerable<KeyValuePair<string, object?>> entries)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        ArgumentNullException.ThrowIfNull(entries);
+        RequestData[label] = new RequestSection([.. entries]);
+    }
+
     /// <summary>Any other key/values worth keeping with the occurrence.</summary>
     public IDictionary<string, object?> Extra { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
 }

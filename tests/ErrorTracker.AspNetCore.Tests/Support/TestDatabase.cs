@@ -1,0 +1,57 @@
+using System.Text;
+using ErrorTracking.Configuration;
+using ErrorTracking.Records;
+using ErrorTracking.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorTracking.AspNetCore.Tests.Support;
+
+/// <summary>An SQLite file in a folder of its own, for one test, and web apps on the test server that record into it.</summary>
+internal sealed class TestDatabase : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "errortracker-web", Guid.NewGuid().ToString("N"));
+
+    public TestDatabase() => Directory.CreateDirectory(_folder);
+
+    public string File => Path.Combine(_folder, "errors.db");
+
+    /// <summary>A web app builder on the test server, without logging, whose tracker stores into this file.</summary>
+    public WebApplicationBuilder CreateBuilder(Action<ErrorTrackerOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddErrorTracker(o => configure?.Invoke(o)).UseSqlite($"Data Source={File}");
+        return builder;
+    }
+
+    /// <summary>Every group, once what the app recorded is stored.</summary>
+    public static async Task<IReadOnlyList<ErrorRecord>> RecordsAsync(WebApplication app)
+    {
+        (await app.Services.GetRequiredService<IErrorTracker>().FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+        return (await app.Services.GetRequiredService<IErrorStore>().ListAsync(new ErrorQuery { PageSize = 100 }, CancellationToken.None)).Items;
+    }
+
+    /// <summary>A group with its first and latest occurrences, as stored.</summary>
+    public static async Task<ErrorRecordDetail> DetailAsync(WebApplication app, string hash) =>
+        (await app.Services.GetRequiredService<IErrorStore>().GetAsync(hash, CancellationToken.None))!;
+
+    /// <summary>The bytes of the database and its write-ahead log as text: what a secret must never be found in.</summary>
+    public async Task<string> RawTextAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        var wal = File + "-wal";
+        return Encoding.UTF8.GetString([.. await System.IO.File.ReadAllBytesAsync(File), .. System.IO.File.Exists(wal) ? await System.IO.File.ReadAllBytesAsync(wal) : []]);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
