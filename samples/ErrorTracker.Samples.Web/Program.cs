@@ -27,7 +27,11 @@ app.MapGet("/", () => Results.Content(SamplePages.Home, "text/html; charset=utf-
 app.MapGet("/sample.js", () => Results.Content(SamplePages.Script, "text/javascript; charset=utf-8"));
 app.MapGet("/sample.css", () => Results.Content(SamplePages.Style, "text/css; charset=utf-8"));
 
-var routes = app.MapGroup("");
+// Browsers ask for it by themselves; without this every page view would record a 404.
+app.MapGet("/favicon.ico", () => Results.NoContent());
+
+// The failing routes, with their arguments recorded under the handler's frame when they fail.
+var routes = app.MapGroup("").CaptureArguments();
 
 // A value error: the id is parsed from the route as text.
 routes.MapGet("/orders/{id}", (string id, int quantity = 1) =>

@@ -111,7 +111,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             [.. options.ContextBuilders, .. services?.GetServices<IContextBuilder>() ?? []],
             notifiers,
             [.. options.Ticketing, .. services?.GetServices<ITicketing>() ?? []],
-            options.MaskingRule ?? services?.GetService<IMaskingRule>() ?? new KeyFragmentMaskingRule(options.MaskedKeyHas, options.MaskWith),
+            options.MaskingRule ?? services?.GetService<IMaskingRule>() ?? new KeyFragmentMaskingRule([.. options.MaskedKeyHas, .. options.AdditionalMaskedKeys], options.MaskWith),
             options.LoggerFactory ?? services?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
             options.TimeProvider ?? services?.GetService<TimeProvider>() ?? TimeProvider.System);
     }

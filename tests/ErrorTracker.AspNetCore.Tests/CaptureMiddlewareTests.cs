@@ -185,7 +185,7 @@ public sealed class CaptureMiddlewareTests
             formRequest.Headers.Add("X-Api-Key", Secret);
             await FluentActions.Awaiting(() => client.SendAsync(formRequest)).Should().ThrowAsync<UnauthorizedAccessException>();
 
-            var json = new StringContent("{\"order\":{\"id\":7,\"card\":{\"cvv\":\"123\",\"secret\":\"" + Secret + "\"}}}", Encoding.UTF8, "application/json");
+            var json = new StringContent("{\"order\":{\"id\":7,\"card\":{\"brand\":\"visa\",\"cvv\":\"123\",\"secret\":\"" + Secret + "\"}}}", Encoding.UTF8, "application/json");
             await FluentActions.Awaiting(() => client.PostAsync(new Uri("/orders/7", UriKind.Relative), json)).Should().ThrowAsync<InvalidOperationException>();
 
             var records = await RecordsAsync(app);
@@ -196,7 +196,7 @@ public sealed class CaptureMiddlewareTests
             request["headers"].Should().Contain("Authorization: **************").And.Contain("Cookie: **************");
             request["cookies"].Should().Be("{ session: ************** }", "cookie names stay visible though 'cookie' is a default fragment");
             var order = (await app.Services.GetRequiredService<IErrorStore>().GetAsync(records.Single(r => r.Path == "/orders/7").Hash, CancellationToken.None))!.FirstOccurrence;
-            Rendering.ValueText.Format(order.RequestData.Single(r => r.Name == "body").Value).Should().Contain("cvv: \"123\"").And.Contain("secret: **************");
+            Rendering.ValueText.Format(order.RequestData.Single(r => r.Name == "body").Value).Should().Contain("brand: \"visa\"").And.Contain("cvv: **************").And.Contain("secret: **************");
         }
 
         var raw = await _database.RawTextAsync();

@@ -83,4 +83,37 @@ public sealed class ConfigurationBindingTests
         failure.Which.Failures.Should().Contain(f => f.Contains("ErrorTracker:EmailSender", StringComparison.Ordinal))
             .And.Contain(f => f.Contains("ErrorTracker:PageSize", StringComparison.Ordinal));
     }
+
+    [Test]
+    public async Task Additional_masked_keys_add_to_the_defaults_instead_of_replacing_them()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ErrorTracker:AdditionalMaskedKeys:0"] = "card",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddErrorTracker(configuration);
+        await using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<ErrorTrackerOptions>>().Value;
+        options.MaskedKeyHas.Should().Equal(ErrorTrackerOptions.DefaultMaskedKeys);
+        options.AdditionalMaskedKeys.Should().Equal("card");
+
+        var tracker = provider.GetRequiredService<IErrorTracker>();
+        var hash = tracker.RecordException(new InvalidOperationException("declined"),
+            new { card = new { number = "4111 1111 1111 1111" }, password = "hunter2", currency = "EUR" });
+        (await tracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+
+        var occurrence = (await provider.GetRequiredService<ErrorTracking.Storage.IErrorStore>().GetAsync(hash!, CancellationToken.None))!.FirstOccurrence;
+        var variables = occurrence.Exception.Frames.SelectMany(f => f.Variables).ToDictionary(v => v.Name, v => v.Value);
+        variables["card"].Kind.Should().Be(ErrorTracking.Records.RecordedValueKind.Masked, "an additional key masks");
+        variables["password"].Kind.Should().Be(ErrorTracking.Records.RecordedValueKind.Masked, "the defaults still mask");
+        variables["currency"].Text.Should().Be("EUR");
+    }
+
+    [Test]
+    public void A_status_code_that_is_not_a_number_fails_naming_the_key()
+    {
+        FluentActions.Invoking(() => Bind(new() { ["ErrorTracker:TrackedStatusCodes:0"] = "404", ["ErrorTracker:TrackedStatusCodes:1"] = "teapot" }))
+            .Should().Throw<InvalidOperationException>().WithMessage("ErrorTracker:TrackedStatusCodes must list HTTP status codes; 'teapot' is not a number.");
+    }
 }

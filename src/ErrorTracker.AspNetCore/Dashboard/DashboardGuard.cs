@@ -28,7 +28,9 @@ internal sealed class DashboardGuard : IEndpointFilter
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
-        headers.CacheControl = "no-store";
+        // As antiforgery wants them, so it does not override them (and log that it did) on every page.
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
 
         if (await IsAllowedAsync(http).ConfigureAwait(false))
         {

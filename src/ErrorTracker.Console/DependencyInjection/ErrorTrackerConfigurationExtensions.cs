@@ -9,6 +9,7 @@ public static class ErrorTrackerConfigurationExtensions
     private static readonly string[] ListKeys =
     [
         nameof(ErrorTrackerOptions.MaskedKeyHas),
+        nameof(ErrorTrackerOptions.AdditionalMaskedKeys),
         nameof(ErrorTrackerOptions.MaskedValuePatterns),
         nameof(ErrorTrackerOptions.RecipientEmails),
         nameof(ErrorTrackerOptions.InAppExclude),
@@ -51,13 +52,16 @@ public static class ErrorTrackerConfigurationExtensions
                 : list.GetChildren().Select(child => child.Value).OfType<string>().ToArray();
             if (key == nameof(ErrorTrackerOptions.TrackedStatusCodes))
             {
-                options.TrackedStatusCodes = [.. values.Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+                options.TrackedStatusCodes = [.. values.Select(v => int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var status)
+                    ? status
+                    : throw new InvalidOperationException($"{ErrorTrackerOptions.SectionName}:{key} must list HTTP status codes; '{v}' is not a number."))];
                 continue;
             }
 
             var target = key switch
             {
                 nameof(ErrorTrackerOptions.MaskedKeyHas) => options.MaskedKeyHas = [],
+                nameof(ErrorTrackerOptions.AdditionalMaskedKeys) => options.AdditionalMaskedKeys = [],
                 nameof(ErrorTrackerOptions.MaskedValuePatterns) => options.MaskedValuePatterns = [],
                 nameof(ErrorTrackerOptions.RecipientEmails) => options.RecipientEmails = [],
                 nameof(ErrorTrackerOptions.InAppExclude) => options.InAppExclude = [],

@@ -24,7 +24,7 @@ public sealed class ErrorTrackerOptions
     public static IReadOnlyList<string> DefaultMaskedKeys { get; } =
     [
         "password", "secret", "passwd", "pwd", "token", "apikey", "api_key", "authorization", "cookie", "session",
-        "credential", "private_key", "privatekey", "jwt", "csrf", "xsrf", "accountkey", "accesskey",
+        "credential", "private_key", "privatekey", "jwt", "csrf", "xsrf", "accountkey", "accesskey", "cvv", "cvc",
     ];
 
     /// <summary>The default namespaces whose frames are not the application's own.</summary>
@@ -44,6 +44,12 @@ public sealed class ErrorTrackerOptions
     /// Empty disables masking by name. Default: <see cref="DefaultMaskedKeys"/>.
     /// </summary>
     public IList<string> MaskedKeyHas { get; set; } = [.. DefaultMaskedKeys];
+
+    /// <summary>
+    /// More name fragments to mask, on top of <see cref="MaskedKeyHas"/>: add an application's own secret names
+    /// (<c>card</c>, <c>iban</c>) without repeating the defaults. Default: none.
+    /// </summary>
+    public IList<string> AdditionalMaskedKeys { get; set; } = [];
 
     /// <summary>What a masked value is replaced by (upstream's <c>APP_ERROR_MASK_WITH</c>). Default: 14 stars.</summary>
     public string MaskWith { get; set; } = DefaultMask;
