@@ -176,11 +176,48 @@ public sealed class ErrorTrackerOptions
     /// <summary>The sender (upstream's <c>APP_ERROR_EMAIL_SENDER</c>); required when there are recipients. Default: none.</summary>
     public string? EmailSender { get; set; }
 
-    /// <summary>Notify for the first occurrence of a group only (upstream's <c>APP_ERROR_NOTIFICATION_ONCE</c>). Default: <see langword="false"/>.</summary>
+    /// <summary>
+    /// Notify for the first occurrence of a group only (upstream's <c>APP_ERROR_NOTIFICATION_ONCE</c>); when
+    /// <see langword="true"/> it overrides <see cref="NotificationPolicy"/> with <see cref="DeliveryPolicy.FirstOccurrence"/>.
+    /// Default: <see langword="false"/>.
+    /// </summary>
     public bool NotificationOnce { get; set; }
 
-    /// <summary>Raise a ticket for the first occurrence of a group only (upstream's <c>APP_ERROR_TICKET_ONCE</c>). Default: <see langword="false"/>.</summary>
+    /// <summary>When a group's occurrences are notified. Default: <see cref="DeliveryPolicy.FirstThenAfterQuietPeriod"/>.</summary>
+    public DeliveryPolicy NotificationPolicy { get; set; }
+
+    /// <summary>How long a group must stay quiet before a recurrence is notified again. Default: one hour.</summary>
+    public TimeSpan NotificationQuietPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Notifications sent per minute at most, by this process; what is held back is sent as one summary when the
+    /// minute is over. 0 turns the cap off. Default: 30.
+    /// </summary>
+    public int MaxNotificationsPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Raise a ticket for the first occurrence of a group only and never update it (upstream's
+    /// <c>APP_ERROR_TICKET_ONCE</c>); when <see langword="true"/> it overrides <see cref="TicketPolicy"/>. Default: <see langword="false"/>.
+    /// </summary>
     public bool TicketOnce { get; set; }
+
+    /// <summary>When a group's ticket is raised and updated. Default: <see cref="DeliveryPolicy.FirstThenAfterQuietPeriod"/>.</summary>
+    public DeliveryPolicy TicketPolicy { get; set; }
+
+    /// <summary>How long a group must stay quiet before a recurrence is added to its ticket. Default: one hour.</summary>
+    public TimeSpan TicketQuietPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The dashboard's absolute address (<c>https://app.example.com/dev/error</c>), for links from notifications and
+    /// tickets to a group's page. Default: none, and no links.
+    /// </summary>
+    public Uri? DashboardUrl { get; set; }
+
+    /// <summary>How many times a notification or ticket is attempted before it is given up and logged. Default: 5.</summary>
+    public int DeliveryAttempts { get; set; } = 5;
+
+    /// <summary>The wait before the first retry of a failed delivery; it doubles for each further one, up to a minute. Default: 2 seconds.</summary>
+    public TimeSpan DeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Notifiers used besides those registered in the service collection (upstream's <c>APP_ERROR_NOTIFICATION_MODULE</c>).</summary>
     public IList<INotifier> Notifiers { get; } = [];

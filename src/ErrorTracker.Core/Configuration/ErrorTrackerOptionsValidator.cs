@@ -36,6 +36,19 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         AtLeast(failures, nameof(options.MaxValueNodes), options.MaxValueNodes, 1);
         AtLeast(failures, nameof(options.SourceContextLines), options.SourceContextLines, 0);
         AtLeast(failures, nameof(options.MaxRequestBodyLength), options.MaxRequestBodyLength, 0);
+        AtLeast(failures, nameof(options.MaxNotificationsPerMinute), options.MaxNotificationsPerMinute, 0);
+        AtLeast(failures, nameof(options.DeliveryAttempts), options.DeliveryAttempts, 1);
+        Positive(failures, nameof(options.NotificationQuietPeriod), options.NotificationQuietPeriod);
+        Positive(failures, nameof(options.TicketQuietPeriod), options.TicketQuietPeriod);
+        if (options.DeliveryRetryDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{nameof(options.DeliveryRetryDelay)} must not be negative (was {options.DeliveryRetryDelay}).");
+        }
+
+        if (options.DashboardUrl is { } dashboard && (!dashboard.IsAbsoluteUri || (dashboard.Scheme != Uri.UriSchemeHttp && dashboard.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"{Prefix}{nameof(options.DashboardUrl)} must be an absolute http or https address (was '{dashboard}').");
+        }
 
         if (options.ShutdownTimeout < TimeSpan.Zero)
         {
@@ -70,6 +83,14 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Positive(List<string> failures, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{key} must be longer than zero (was {value}).");
+        }
     }
 
     private static void AtLeast(List<string> failures, string key, int value, int minimum)

@@ -74,6 +74,7 @@ internal sealed class DeliveryDispatcher
             occurrence,
             NotificationContent.Subject(_options.SubjectPrefix, occurrence),
             NotificationContent.Body(record, occurrence),
+            NotificationContent.Body(record, occurrence),
             _options.EmailSender,
             _recipients);
         var delivered = false;
@@ -101,6 +102,7 @@ internal sealed class DeliveryDispatcher
             try
             {
                 await ticketing.RaiseTicketAsync(record, occurrence, cancellationToken).ConfigureAwait(false);
+                // Interim: the delivery rework stores the reference and updates known tickets.
                 raised = true;
             }
             catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -36,9 +36,18 @@ public sealed record ErrorRecord
     /// <summary>The triage state.</summary>
     public ErrorStatus Status { get; init; } = ErrorStatus.Unresolved;
 
-    /// <summary>Whether a notification has been sent for the group.</summary>
+    /// <summary>Whether a notification has been sent for the group since it was created or last resolved.</summary>
     public bool NotificationSent { get; init; }
 
-    /// <summary>Whether a ticket has been raised for the group.</summary>
+    /// <summary>Whether a ticket has been raised or updated for the group since it was created or last resolved.</summary>
     public bool TicketRaised { get; init; }
+
+    /// <summary>When a notification was last sent for the group (UTC), if ever.</summary>
+    public DateTimeOffset? LastNotifiedOn { get; init; }
+
+    /// <summary>When the group's ticket was last raised or updated (UTC), if ever.</summary>
+    public DateTimeOffset? LastTicketUpdateOn { get; init; }
+
+    /// <summary>What the ticketing returned for the group's ticket (an issue number or address), if one was raised.</summary>
+    public string? TicketReference { get; init; }
 }

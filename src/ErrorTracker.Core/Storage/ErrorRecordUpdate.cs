@@ -13,4 +13,7 @@ public sealed record ErrorRecordUpdate
 
     /// <summary>The new ticket flag.</summary>
     public bool? TicketRaised { get; init; }
+
+    /// <summary>The new ticket reference.</summary>
+    public string? TicketReference { get; init; }
 }

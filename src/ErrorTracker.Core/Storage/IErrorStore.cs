@@ -49,7 +49,26 @@ public interface IErrorStore
     /// <returns>The page.</returns>
     Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Changes a group's status or delivery flags.</summary>
+    /// <summary>
+    /// Takes, atomically, the right to notify about a group (or to raise or update its ticket) now. It succeeds
+    /// when nothing was delivered on <paramref name="channel"/> since the group was created or last resolved, or,
+    /// with <paramref name="repeatAfter"/>, when the last delivery is at least that old; a success marks the channel
+    /// delivered at <paramref name="now"/>. Several processes sharing the store get one success between them, which
+    /// is what keeps two instances of an application from sending the same mail.
+    /// </summary>
+    /// <param name="hash">The group's hash.</param>
+    /// <param name="channel">Notification or ticket.</param>
+    /// <param name="now">The time of the delivery.</param>
+    /// <param name="repeatAfter">How old the last delivery must be to deliver again; <see langword="null"/> for never.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when this caller may deliver; <see langword="false"/> otherwise, or when there is no such group.</returns>
+    Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Changes a group's status, delivery flags or ticket reference. Resolving a group also re-arms both delivery
+    /// channels (<see cref="ErrorRecord.NotificationSent"/> and <see cref="ErrorRecord.TicketRaised"/> become
+    /// <see langword="false"/>), so that its next occurrence, a regression, is announced.
+    /// </summary>
     /// <param name="hash">The group's hash.</param>
     /// <param name="update">The fields to change; <see langword="null"/> fields stay as they are.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -115,12 +115,42 @@ public sealed class InMemoryErrorStore : IErrorStore
                 return Task.FromResult(false);
             }
 
+            // Resolving re-arms both delivery channels, so a regression is announced.
+            var resolving = update.Status == ErrorStatus.Resolved;
             group.Record = group.Record with
             {
                 Status = update.Status ?? group.Record.Status,
-                NotificationSent = update.NotificationSent ?? group.Record.NotificationSent,
-                TicketRaised = update.TicketRaised ?? group.Record.TicketRaised,
+                NotificationSent = update.NotificationSent ?? (!resolving && group.Record.NotificationSent),
+                TicketRaised = update.TicketRaised ?? (!resolving && group.Record.TicketRaised),
+                TicketReference = update.TicketReference ?? group.Record.TicketReference,
             };
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        lock (_lock)
+        {
+            if (!_groups.TryGetValue(hash, out var group))
+            {
+                return Task.FromResult(false);
+            }
+
+            var record = group.Record;
+            var (delivered, last) = channel == DeliveryChannel.Notification
+                ? (record.NotificationSent, record.LastNotifiedOn)
+                : (record.TicketRaised, record.LastTicketUpdateOn);
+            if (delivered && (repeatAfter is not { } quiet || last is not { } previous || previous > now - quiet))
+            {
+                return Task.FromResult(false);
+            }
+
+            group.Record = channel == DeliveryChannel.Notification
+                ? record with { NotificationSent = true, LastNotifiedOn = now }
+                : record with { TicketRaised = true, LastTicketUpdateOn = now };
             return Task.FromResult(true);
         }
     }
