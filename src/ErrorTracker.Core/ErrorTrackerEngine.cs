@@ -42,6 +42,8 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     private readonly ErrorTrackerOptions _options;
     private readonly EventCapturer _capturer;
     private readonly BackgroundWriter _writer;
+    private readonly DeliveryDispatcher _delivery;
+    private readonly TimeSpan _shutdownTimeout;
     private readonly TrackerCounters _counters = new();
     private readonly TrackerMetrics _metrics;
     private readonly ILogger _logger;
@@ -74,8 +76,9 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         }
 
-        var delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, _logger, _capturer.Describe);
-        _writer = new BackgroundWriter(options, store, delivery, _counters, _logger, _capturer.Describe);
+        _delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, time, _logger, _capturer.Describe);
+        _writer = new BackgroundWriter(options, store, _delivery, _counters, _logger, _capturer.Describe);
+        _shutdownTimeout = options.ShutdownTimeout;
         _metrics = new TrackerMetrics(_counters, () => _writer.QueueLength);
     }
 
@@ -201,8 +204,17 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
-    public Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        _writer.FlushAsync(timeout, cancellationToken);
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!await _writer.FlushAsync(timeout, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        return await _delivery.FlushAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -220,6 +232,9 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
         ErrorTracker.Detach(this);
         await _writer.DisposeAsync().ConfigureAwait(false);
+        // What was stored is still notified if the notifiers answer within the shutdown timeout.
+        await _delivery.DrainAsync(_shutdownTimeout).ConfigureAwait(false);
+        await _delivery.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -22,11 +22,11 @@ internal static partial class TrackerLog
     [LoggerMessage(3, LogLevel.Warning, "ErrorTracker could not store {Count} occurrence(s); they wait in memory, merged by failure, and are retried with back-off: {Failure}")]
     public static partial void StoreFailed(ILogger logger, int count, string failure);
 
-    [LoggerMessage(5, LogLevel.Warning, "ErrorTracker notifier {Notifier} failed for group {Hash}: {Failure}")]
-    public static partial void NotifierFailed(ILogger logger, string notifier, string hash, string failure);
+    [LoggerMessage(5, LogLevel.Warning, "ErrorTracker gave up delivering to {Target} for group {Hash} after {Attempts} attempt(s): {Failure}")]
+    public static partial void DeliveryGivenUp(ILogger logger, string target, string hash, int attempts, string failure);
 
-    [LoggerMessage(6, LogLevel.Warning, "ErrorTracker ticketing {Ticketing} failed for group {Hash}: {Failure}")]
-    public static partial void TicketingFailed(ILogger logger, string ticketing, string hash, string failure);
+    [LoggerMessage(6, LogLevel.Warning, "ErrorTracker's delivery queue for {Target} is full: a delivery for group {Hash} was dropped.")]
+    public static partial void DeliveryDropped(ILogger logger, string target, string hash);
 
     [LoggerMessage(7, LogLevel.Warning, "ErrorTracker context builder {Builder} failed; the occurrence is recorded without its context: {Failure}")]
     public static partial void ContextBuilderFailed(ILogger logger, string builder, string failure);
@@ -42,4 +42,7 @@ internal static partial class TrackerLog
 
     [LoggerMessage(11, LogLevel.Error, "ErrorTracker's writer failed on a batch of {Count} occurrence(s), which are lost: {Failure}")]
     public static partial void WriterFailed(ILogger logger, int count, string failure);
+
+    [LoggerMessage(12, LogLevel.Information, "ErrorTracker reached its cap of {Cap} notifications a minute; the rest of the minute's go out as one summary.")]
+    public static partial void NotificationCapReached(ILogger logger, int cap);
 }

@@ -238,16 +238,8 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         }
 
         _counters.AddStored(occurrences);
-        try
-        {
-            await _delivery.DeliverAsync(batch, records, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
-        {
-            // Stored is stored: a failure after that must neither lose nor repeat the batch.
-            TrackerLog.WriterFailed(_logger, batch.Count, _describe(failure));
-        }
-
+        // Delivery runs on its own loop: a slow mail server never holds up storing.
+        _delivery.Enqueue(batch, records);
         return true;
     }
 

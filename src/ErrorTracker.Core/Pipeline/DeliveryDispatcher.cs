@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
 using ErrorTracking.Configuration;
 using ErrorTracking.Diagnostics;
 using ErrorTracking.Notification;
@@ -9,120 +12,417 @@ using Microsoft.Extensions.Logging;
 namespace ErrorTracking.Pipeline;
 
 /// <summary>
-/// Runs notification and ticketing after occurrences were stored, as upstream does, each notifier and ticketing
-/// on its own so one failure touches nothing else. Only masked records reach them.
+/// Decides, after occurrences were stored, what is notified and what goes to a ticket, and hands the work to one
+/// <see cref="DeliveryLane"/> per notifier and per ticketing. The decision is a claim in the store
+/// (<see cref="IErrorStore.TryClaimDeliveryAsync"/>), so instances of an application sharing a database notify once
+/// between them; a per-minute cap turns a storm into one summary. Runs on its own loop: the writer only queues.
+/// Everything sent is built from the stored, masked record.
 /// </summary>
-internal sealed class DeliveryDispatcher
+internal sealed class DeliveryDispatcher : IAsyncDisposable
 {
+    private const int QueueCapacity = 10_000;
+    private const int SummaryLines = 20;
+    private static readonly TimeSpan CapWindow = TimeSpan.FromMinutes(1);
+
     private readonly ErrorTrackerOptions _options;
-    private readonly IReadOnlyList<INotifier> _notifiers;
-    private readonly IReadOnlyList<ITicketing> _ticketing;
     private readonly IErrorStore _store;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<Exception, string> _describe;
     private readonly string[] _recipients;
+    private readonly DeliveryPolicy _notificationPolicy;
+    private readonly DeliveryPolicy _ticketPolicy;
+    private readonly List<(INotifier Notifier, DeliveryLane Lane)> _notifiers = [];
+    private readonly List<(ITicketing Ticketing, DeliveryLane Lane)> _ticketing = [];
+    private readonly SemaphoreSlim _referenceLock = new(1, 1);
+    private readonly Channel<(ErrorRecord Record, ErrorEvent Occurrence)> _jobs;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _accepted;
+    private long _finished;
+
+    // The cap's window, touched by the loop only.
+    private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
+    private int _sentInWindow;
+    private readonly List<ErrorNotification> _heldBack = [];
+    private int _heldBackCount;
 
     public DeliveryDispatcher(ErrorTrackerOptions options, IReadOnlyList<INotifier> notifiers, IReadOnlyList<ITicketing> ticketing,
-        IErrorStore store, ILogger logger, Func<Exception, string> describe)
+        IErrorStore store, TimeProvider time, ILogger logger, Func<Exception, string> describe)
     {
-        _describe = describe;
         _options = options;
-        _notifiers = notifiers;
-        _ticketing = ticketing;
         _store = store;
+        _time = time;
         _logger = logger;
+        _describe = describe;
         _recipients = options.RecipientEmails.Where(r => !string.IsNullOrWhiteSpace(r)).ToArray();
+        _notificationPolicy = options.NotificationOnce ? DeliveryPolicy.FirstOccurrence : options.NotificationPolicy;
+        _ticketPolicy = options.TicketOnce ? DeliveryPolicy.FirstOccurrence : options.TicketPolicy;
+        if (options.SendNotification && _recipients.Length > 0)
+        {
+            foreach (var notifier in notifiers)
+            {
+                _notifiers.Add((notifier, NewLane(notifier.GetType().Name)));
+            }
+        }
+
+        foreach (var target in ticketing)
+        {
+            _ticketing.Add((target, NewLane($"{target.GetType().Name} ({target.Name})")));
+        }
+
+        _jobs = Channel.CreateBounded<(ErrorRecord, ErrorEvent)>(new BoundedChannelOptions(QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.DropWrite,
+        });
+        _loop = _notifiers.Count + _ticketing.Count == 0 ? Task.CompletedTask : Task.Run(RunAsync);
+
+        DeliveryLane NewLane(string target) =>
+            new(target, options.DeliveryAttempts, options.DeliveryRetryDelay, time, logger, describe, OnFinished);
     }
 
-    public async Task DeliverAsync(IReadOnlyList<ErrorEvent> occurrences, IReadOnlyList<ErrorRecord> records, CancellationToken cancellationToken)
+    private bool Active => _notifiers.Count + _ticketing.Count > 0;
+
+    /// <summary>Queues the stored occurrences for delivery; never blocks and never throws.</summary>
+    public void Enqueue(IReadOnlyList<ErrorEvent> occurrences, IReadOnlyList<ErrorRecord> records)
     {
-        var notifying = _options.SendNotification && _notifiers.Count > 0 && _recipients.Length > 0;
-        if (!notifying && _ticketing.Count == 0)
+        if (!Active)
         {
             return;
         }
 
-        var notifiedInBatch = new HashSet<string>(StringComparer.Ordinal);
-        var ticketedInBatch = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < occurrences.Count && i < records.Count; i++)
         {
-            var record = records[i];
-            if (notifying && (!_options.NotificationOnce || (!record.NotificationSent && !notifiedInBatch.Contains(record.Hash))))
+            Interlocked.Increment(ref _accepted);
+            if (!_jobs.Writer.TryWrite((records[i], occurrences[i])))
             {
-                if (await NotifyAsync(record, occurrences[i], cancellationToken).ConfigureAwait(false) && notifiedInBatch.Add(record.Hash)
-                    && !record.NotificationSent)
-                {
-                    await MarkAsync(record.Hash, new ErrorRecordUpdate { NotificationSent = true }, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            if (_ticketing.Count > 0 && (!_options.TicketOnce || (!record.TicketRaised && !ticketedInBatch.Contains(record.Hash))))
-            {
-                if (await RaiseTicketAsync(record, occurrences[i], cancellationToken).ConfigureAwait(false) && ticketedInBatch.Add(record.Hash)
-                    && !record.TicketRaised)
-                {
-                    await MarkAsync(record.Hash, new ErrorRecordUpdate { TicketRaised = true }, cancellationToken).ConfigureAwait(false);
-                }
+                TrackerLog.DeliveryDropped(_logger, "the delivery queue", records[i].Hash);
+                OnFinished();
             }
         }
     }
 
-    private async Task<bool> NotifyAsync(ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until delivery is idle: what was queued before the call, and the deliveries it led to, delivered or
+    /// given up on. A summary the cap is holding back waits for its minute and is not waited for.
+    /// </summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var notification = new ErrorNotification(
+        var target = Interlocked.Read(ref _accepted);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                var progress = Volatile.Read(ref _progress).Task;
+                // A job queues its deliveries before it counts as finished, so finished reaching accepted means
+                // nothing is left, deliveries included.
+                var finished = Interlocked.Read(ref _finished);
+                if (finished >= target && finished >= Interlocked.Read(ref _accepted))
+                {
+                    return true;
+                }
+
+                if (_loop.IsCompleted)
+                {
+                    return false;
+                }
+
+                await progress.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Lets pending deliveries finish within <paramref name="timeout"/>, then stops every lane.</summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        var started = _time.GetTimestamp();
+        _jobs.Writer.TryComplete();
+        await _loop.WaitAsync(timeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var lane in Lanes())
+        {
+            var left = timeout - _time.GetElapsedTime(started);
+            await lane.DrainAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _jobs.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var lane in Lanes())
+        {
+            await lane.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+        _referenceLock.Dispose();
+    }
+
+    private IEnumerable<DeliveryLane> Lanes() => _notifiers.Select(n => n.Lane).Concat(_ticketing.Select(t => t.Lane));
+
+    private void OnFinished()
+    {
+        Interlocked.Increment(ref _finished);
+        Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _jobs.Reader;
+        try
+        {
+            while (true)
+            {
+                if (!await WaitForJobAsync(reader).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                while (reader.TryRead(out var job))
+                {
+                    try
+                    {
+                        await DispatchAsync(job.Record, job.Occurrence).ConfigureAwait(false);
+                    }
+                    catch (Exception failure) when (!_stopping.IsCancellationRequested)
+                    {
+                        // The claim itself failed (the store is down): this occurrence is not delivered; the next one
+                        // of the group will claim again.
+                        TrackerLog.UpdateFailed(_logger, job.Record.Hash, _describe(failure));
+                    }
+                    finally
+                    {
+                        OnFinished();
+                    }
+                }
+            }
+
+            SendSummary(_time.GetUtcNow());
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped by disposal.
+        }
+    }
+
+    // Waits for the next job; while notifications are held back, only until the cap's minute is over, to send
+    // their summary even when nothing else happens.
+    private async Task<bool> WaitForJobAsync(ChannelReader<(ErrorRecord, ErrorEvent)> reader)
+    {
+        while (true)
+        {
+            if (_heldBackCount == 0)
+            {
+                return await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false);
+            }
+
+            var windowLeft = _windowStart + CapWindow - _time.GetUtcNow();
+            if (windowLeft > TimeSpan.Zero)
+            {
+                try
+                {
+                    return await reader.WaitToReadAsync(_stopping.Token).AsTask().WaitAsync(windowLeft, _time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // The minute is over: fall through to the summary.
+                }
+            }
+
+            OpenWindow(_time.GetUtcNow());
+        }
+    }
+
+    private async Task DispatchAsync(ErrorRecord record, ErrorEvent occurrence)
+    {
+        var now = _time.GetUtcNow();
+        if (_notifiers.Count > 0
+            && await _store.TryClaimDeliveryAsync(record.Hash, DeliveryChannel.Notification, now, RepeatAfter(_notificationPolicy, _options.NotificationQuietPeriod), _stopping.Token)
+                .ConfigureAwait(false))
+        {
+            Notify(Build(record, occurrence), now);
+        }
+
+        if (_ticketing.Count > 0
+            && await _store.TryClaimDeliveryAsync(record.Hash, DeliveryChannel.Ticket, now, RepeatAfter(_ticketPolicy, _options.TicketQuietPeriod), _stopping.Token)
+                .ConfigureAwait(false))
+        {
+            Ticket(record, occurrence);
+        }
+    }
+
+    // Every occurrence claims with no quiet period at all, which still records when the group was last delivered.
+    private static TimeSpan? RepeatAfter(DeliveryPolicy policy, TimeSpan quietPeriod) => policy switch
+    {
+        DeliveryPolicy.EveryOccurrence => TimeSpan.Zero,
+        DeliveryPolicy.FirstOccurrence => null,
+        _ => quietPeriod,
+    };
+
+    private ErrorNotification Build(ErrorRecord record, ErrorEvent occurrence)
+    {
+        var link = NotificationContent.DashboardLink(_options.DashboardUrl, record.Hash);
+        return new ErrorNotification(
             record,
             occurrence,
             NotificationContent.Subject(_options.SubjectPrefix, occurrence),
-            NotificationContent.Body(record, occurrence),
-            NotificationContent.Body(record, occurrence),
+            NotificationContent.Body(record, occurrence, link),
+            NotificationContent.HtmlBody(record, occurrence, link),
             _options.EmailSender,
-            _recipients);
-        var delivered = false;
-        foreach (var notifier in _notifiers)
+            _recipients)
         {
-            try
-            {
-                await notifier.NotifyAsync(notification, cancellationToken).ConfigureAwait(false);
-                delivered = true;
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                TrackerLog.NotifierFailed(_logger, notifier.GetType().FullName ?? notifier.GetType().Name, record.Hash, _describe(failure));
-            }
-        }
-
-        return delivered;
+            DashboardLink = link,
+        };
     }
 
-    private async Task<bool> RaiseTicketAsync(ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
+    private void Notify(ErrorNotification notification, DateTimeOffset now)
     {
-        var raised = false;
-        foreach (var ticketing in _ticketing)
+        if (now - _windowStart >= CapWindow)
         {
-            try
-            {
-                await ticketing.RaiseTicketAsync(record, occurrence, cancellationToken).ConfigureAwait(false);
-                // Interim: the delivery rework stores the reference and updates known tickets.
-                raised = true;
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                TrackerLog.TicketingFailed(_logger, ticketing.GetType().FullName ?? ticketing.GetType().Name, record.Hash, _describe(failure));
-            }
+            OpenWindow(now);
         }
 
-        return raised;
+        var cap = _options.MaxNotificationsPerMinute;
+        if (cap > 0 && _sentInWindow >= cap)
+        {
+            if (_heldBackCount == 0)
+            {
+                TrackerLog.NotificationCapReached(_logger, cap);
+            }
+
+            _heldBackCount++;
+            if (_heldBack.Count < SummaryLines)
+            {
+                _heldBack.Add(notification);
+            }
+            else
+            {
+                _heldBack[^1] = notification;
+            }
+
+            return;
+        }
+
+        _sentInWindow++;
+        Post(notification);
     }
 
-    private async Task MarkAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken)
+    private void OpenWindow(DateTimeOffset now)
     {
+        _windowStart = now;
+        _sentInWindow = 0;
+        SendSummary(now);
+    }
+
+    // What the cap held back in the minute that ended, as one notification counted in the new minute.
+    private void SendSummary(DateTimeOffset now)
+    {
+        if (_heldBackCount == 0)
+        {
+            return;
+        }
+
+        var latest = _heldBack[^1];
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{_heldBackCount} notification(s) were held back by the cap of {_options.MaxNotificationsPerMinute} a minute:")
+            .AppendLine().AppendLine();
+        foreach (var held in _heldBack)
+        {
+            text.Append("- ").Append(held.Subject).Append(" (").Append(held.Record.Count.ToString(CultureInfo.InvariantCulture)).Append(" in all")
+                .Append(held.DashboardLink is { } link ? ", " + link.AbsoluteUri : "").AppendLine(")");
+        }
+
+        if (_heldBackCount > _heldBack.Count)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- and {_heldBackCount - _heldBack.Count} more").AppendLine();
+        }
+
+        var prefix = string.IsNullOrWhiteSpace(_options.SubjectPrefix) ? "" : $"[{_options.SubjectPrefix.Trim()}] ";
+        var summary = latest with
+        {
+            Subject = $"{prefix}{_heldBackCount} more error notification(s) held back",
+            Body = text.ToString(),
+            HtmlBody = "<!DOCTYPE html><html><body><pre style=\"white-space:pre-wrap\">" + System.Net.WebUtility.HtmlEncode(text.ToString()) + "</pre></body></html>",
+            HeldBack = _heldBackCount,
+        };
+        _heldBack.Clear();
+        _heldBackCount = 0;
+        if (now - _windowStart >= CapWindow)
+        {
+            _windowStart = now;
+            _sentInWindow = 0;
+        }
+
+        _sentInWindow++;
+        Post(summary);
+    }
+
+    private void Post(ErrorNotification notification)
+    {
+        foreach (var (notifier, lane) in _notifiers)
+        {
+            Interlocked.Increment(ref _accepted);
+            var posted = lane.TryPost(new DeliveryLane.Delivery(notification.Record.Hash, token => notifier.NotifyAsync(notification, token)));
+            if (!posted)
+            {
+                TrackerLog.DeliveryDropped(_logger, notifier.GetType().Name, notification.Record.Hash);
+                OnFinished();
+            }
+        }
+    }
+
+    private void Ticket(ErrorRecord record, ErrorEvent occurrence)
+    {
+        foreach (var (ticketing, lane) in _ticketing)
+        {
+            Interlocked.Increment(ref _accepted);
+            var posted = lane.TryPost(new DeliveryLane.Delivery(
+                record.Hash,
+                token => RaiseOrUpdateAsync(ticketing, record, occurrence, token),
+                // A ticket that could not be raised must be tried again by the group's next occurrence.
+                () => _store.UpdateAsync(record.Hash, new ErrorRecordUpdate { TicketRaised = false }, CancellationToken.None)));
+            if (!posted)
+            {
+                TrackerLog.DeliveryDropped(_logger, ticketing.Name, record.Hash);
+                OnFinished();
+            }
+        }
+    }
+
+    private async Task RaiseOrUpdateAsync(ITicketing ticketing, ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
+    {
+        // The stored reference, not the one read when the occurrence was saved: another instance may have raised
+        // the ticket since.
+        var current = (await _store.GetAsync(record.Hash, cancellationToken).ConfigureAwait(false))?.Record ?? record;
+        if (TicketReferences.Parse(current.TicketReference).TryGetValue(ticketing.Name, out var reference))
+        {
+            await ticketing.UpdateTicketAsync(reference, record, occurrence, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var raised = await ticketing.RaiseTicketAsync(record, occurrence, cancellationToken).ConfigureAwait(false);
+        await _referenceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _store.UpdateAsync(hash, update, cancellationToken).ConfigureAwait(false);
+            // Several ticketing lanes may raise for one group at once: merge into what is stored now.
+            var stored = (await _store.GetAsync(record.Hash, cancellationToken).ConfigureAwait(false))?.Record;
+            var references = TicketReferences.Parse(stored?.TicketReference);
+            references[ticketing.Name] = raised;
+            await _store.UpdateAsync(record.Hash, new ErrorRecordUpdate { TicketReference = TicketReferences.Format(references) }, cancellationToken)
+                .ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        finally
         {
-            TrackerLog.UpdateFailed(_logger, hash, _describe(failure));
+            _referenceLock.Release();
         }
     }
 }

@@ -17,7 +17,11 @@ public sealed class DeliveryTests
     [Test]
     public async Task Every_occurrence_notifies_as_upstream_does()
     {
-        await using var harness = new TrackerHarness(Notifying);
+        await using var harness = new TrackerHarness(o =>
+        {
+            Notifying(o);
+            o.NotificationPolicy = DeliveryPolicy.EveryOccurrence;
+        });
 
         for (var i = 0; i < 3; i++)
         {
@@ -32,6 +36,7 @@ public sealed class DeliveryTests
         received[0].Recipients.Should().Equal("dev@example.com");
         received[0].Subject.Should().Be("[Server Error] System.InvalidOperationException: Order 42 is closed");
         received[0].Body.Should().Contain("Occurrences: 1").And.Contain("at ErrorTracking.Tests.Failures.PlaceOrder()");
+        received[0].HtmlBody.Should().Contain("<th align=\"left\">Occurrences</th><td>1</td>").And.Contain("at ErrorTracking.Tests.Failures.PlaceOrder()");
         (await harness.Store.GetAsync(received[0].Record.Hash, CancellationToken.None))!.Record.NotificationSent.Should().BeTrue();
     }
 
@@ -100,9 +105,9 @@ public sealed class DeliveryTests
     }
 
     [Test]
-    public async Task Tickets_are_raised_for_every_occurrence_or_once()
+    public async Task A_ticket_is_raised_once_then_updated_for_recurrences_with_its_reference_kept_on_the_group()
     {
-        await using (var every = new TrackerHarness())
+        await using (var every = new TrackerHarness(o => o.TicketPolicy = DeliveryPolicy.EveryOccurrence))
         {
             for (var i = 0; i < 3; i++)
             {
@@ -110,7 +115,11 @@ public sealed class DeliveryTests
                 await every.FlushAsync();
             }
 
-            every.Tickets.Raised.Select(t => t.Record.Count).Should().Equal(1, 2, 3);
+            every.Tickets.Raised.Select(t => t.Record.Count).Should().Equal(1);
+            every.Tickets.Updated.Select(u => (u.Reference, u.Record.Count)).Should().Equal(("T-1", 2L), ("T-1", 3L));
+            var record = (await every.Store.GetAsync(every.Tickets.Raised[0].Record.Hash, CancellationToken.None))!.Record;
+            record.TicketRaised.Should().BeTrue();
+            record.TicketReference.Should().Be("{\"collecting\":\"T-1\"}");
         }
 
         await using var once = new TrackerHarness(o => o.TicketOnce = true);
@@ -121,7 +130,158 @@ public sealed class DeliveryTests
         }
 
         once.Tickets.Raised.Should().ContainSingle();
-        (await once.Store.GetAsync(once.Tickets.Raised[0].Record.Hash, CancellationToken.None))!.Record.TicketRaised.Should().BeTrue();
+        once.Tickets.Updated.Should().BeEmpty("TicketOnce never updates");
+    }
+
+    [Test]
+    public async Task The_default_policy_notifies_a_new_group_a_recurrence_after_the_quiet_period_and_a_regression()
+    {
+        await using var harness = new TrackerHarness(Notifying);
+        async Task OccurAsync()
+        {
+            ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+            await harness.FlushAsync();
+        }
+
+        await OccurAsync();
+        await OccurAsync();
+        await OccurAsync();
+        harness.Notifier.Received.Should().ContainSingle("a new group notifies once, its repeats within the hour do not");
+
+        harness.Clock.Advance(TimeSpan.FromMinutes(59));
+        await OccurAsync();
+        harness.Notifier.Received.Should().ContainSingle("the hour since the last notification is not over");
+
+        harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        await OccurAsync();
+        harness.Notifier.Received.Should().HaveCount(2, "a recurrence after the quiet period notifies again");
+        harness.Notifier.Received[1].Record.Count.Should().Be(5);
+
+        var hash = harness.Notifier.Received[0].Record.Hash;
+        await harness.Store.UpdateAsync(hash, new Storage.ErrorRecordUpdate { Status = Records.ErrorStatus.Resolved }, CancellationToken.None);
+        harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        await OccurAsync();
+        harness.Notifier.Received.Should().HaveCount(3, "a resolved group that happens again is a regression");
+        (await harness.Store.GetAsync(hash, CancellationToken.None))!.Record.LastNotifiedOn.Should().Be(harness.Clock.GetUtcNow());
+    }
+
+    [Test]
+    public async Task The_first_occurrence_policy_notifies_again_only_after_a_resolve()
+    {
+        await using var harness = new TrackerHarness(o =>
+        {
+            Notifying(o);
+            o.NotificationPolicy = DeliveryPolicy.FirstOccurrence;
+        });
+
+        var hash = ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder))!;
+        await harness.FlushAsync();
+        harness.Clock.Advance(TimeSpan.FromDays(2));
+        ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+        await harness.FlushAsync();
+        harness.Notifier.Received.Should().ContainSingle();
+
+        await harness.Store.UpdateAsync(hash, new Storage.ErrorRecordUpdate { Status = Records.ErrorStatus.Resolved }, CancellationToken.None);
+        ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+        await harness.FlushAsync();
+        harness.Notifier.Received.Should().HaveCount(2);
+    }
+
+    [Test]
+    public async Task Past_the_cap_a_minute_notifications_are_held_back_and_sent_as_one_summary()
+    {
+        await using var harness = new TrackerHarness(o =>
+        {
+            Notifying(o);
+            o.MaxNotificationsPerMinute = 2;
+            o.DashboardUrl = new Uri("https://ops.example/dev/error/");
+            // One group per message, so every recording is a new group that wants a notification.
+            o.Fingerprint = e => e.Message;
+        });
+
+        foreach (var order in new[] { "apple", "banana", "cherry", "damson", "elder" })
+        {
+            ErrorTracker.RecordException(new InvalidOperationException($"Order {order} is closed"));
+        }
+
+        await harness.FlushAsync();
+        harness.Notifier.Received.Select(n => n.Occurrence.Message).Should().Equal("Order apple is closed", "Order banana is closed");
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(61));
+        var summary = await WaitForAsync(() => harness.Notifier.Received.Count >= 3 ? harness.Notifier.Received[2] : null);
+
+        summary.HeldBack.Should().Be(3);
+        summary.Subject.Should().Be("[Server Error] 3 more error notification(s) held back");
+        summary.Body.Should().Contain("Order cherry is closed").And.Contain("Order damson is closed").And.Contain("Order elder is closed")
+            .And.Contain("https://ops.example/dev/error/");
+        summary.HtmlBody.Should().Contain("Order elder is closed");
+        harness.Notifier.Received.Should().HaveCount(3);
+    }
+
+    [Test]
+    public async Task A_failed_delivery_is_retried_and_one_that_never_succeeds_is_logged_once()
+    {
+        var logs = new CollectingLoggerProvider();
+        var flaky = new FlakyNotifier(failures: 2);
+        var broken = new FlakyNotifier(failures: int.MaxValue);
+        await using var harness = new TrackerHarness(o =>
+        {
+            Notifying(o);
+            o.Notifiers.Add(flaky);
+            o.Notifiers.Add(broken);
+            o.DeliveryAttempts = 3;
+            o.DeliveryRetryDelay = TimeSpan.Zero;
+            o.LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(logs));
+        });
+
+        ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+        await harness.FlushAsync();
+
+        flaky.Attempts.Should().Be(3);
+        flaky.Delivered.Should().Be(1);
+        broken.Attempts.Should().Be(3, "attempts are bounded");
+        harness.Notifier.Received.Should().ContainSingle("one notifier failing touches no other");
+        logs.Lines.Where(l => l.Contains("gave up", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain(nameof(FlakyNotifier)).And.Contain("after 3 attempt(s)").And.NotContain("hunter2");
+    }
+
+    [Test]
+    public async Task A_ticket_that_could_not_be_raised_is_raised_by_the_next_occurrence()
+    {
+        await using var harness = new TrackerHarness(o =>
+        {
+            o.DeliveryAttempts = 2;
+            o.DeliveryRetryDelay = TimeSpan.Zero;
+        });
+        harness.Tickets.FailNextRaises = 2;
+
+        var hash = ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder))!;
+        await harness.FlushAsync();
+        harness.Tickets.Raised.Should().BeEmpty();
+        (await harness.Store.GetAsync(hash, CancellationToken.None))!.Record.TicketRaised.Should().BeFalse("the claim is given back");
+
+        ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+        await harness.FlushAsync();
+        harness.Tickets.Raised.Should().ContainSingle().Which.Record.Count.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Notifications_link_to_the_group_on_the_dashboard_and_encode_recorded_markup()
+    {
+        await using var harness = new TrackerHarness(o =>
+        {
+            Notifying(o);
+            o.DashboardUrl = new Uri("https://ops.example/dev/error");
+        });
+
+        var hash = ErrorTracker.RecordException(new InvalidOperationException("<script>alert(1)</script>"));
+        await harness.FlushAsync();
+
+        var notification = harness.Notifier.Received.Single();
+        notification.DashboardLink.Should().Be(new Uri($"https://ops.example/dev/error/{hash}"));
+        notification.Body.Should().Contain($"Dashboard: https://ops.example/dev/error/{hash}");
+        notification.HtmlBody.Should().Contain($"<a href=\"https://ops.example/dev/error/{hash}\">")
+            .And.Contain("&lt;script&gt;alert(1)&lt;/script&gt;").And.NotContain("<script>");
     }
 
     [Test]
@@ -131,6 +291,7 @@ public sealed class DeliveryTests
         {
             Notifying(o);
             o.Notifiers.Insert(0, new ThrowingNotifier());
+            o.DeliveryAttempts = 1;
         });
 
         var hash = ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
@@ -149,6 +310,44 @@ public sealed class DeliveryTests
 
         subject.Should().StartWith("System.InvalidOperationException: xxx");
         subject.Should().HaveLength(NotificationContent.MaxSubjectLength).And.EndWith("...");
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new AssertionException("waited 10 s in vain");
+    }
+
+    private sealed class FlakyNotifier(int failures) : INotifier
+    {
+        private int _attempts;
+        private int _delivered;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public int Delivered => Volatile.Read(ref _delivered);
+
+        public Task NotifyAsync(ErrorNotification notification, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _attempts) <= failures)
+            {
+                throw new InvalidOperationException("SMTP rejected the login: password=hunter2");
+            }
+
+            Interlocked.Increment(ref _delivered);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class ThrowingNotifier : INotifier

@@ -86,10 +86,16 @@ internal sealed class CollectingNotifier : INotifier
     }
 }
 
-/// <summary>A ticketing system that keeps the tickets it was asked to raise.</summary>
+/// <summary>A ticketing system that keeps the tickets it raised and the updates it was given.</summary>
 internal sealed class CollectingTicketing : ITicketing
 {
     private readonly List<(ErrorRecord Record, ErrorEvent Occurrence)> _raised = [];
+    private readonly List<(string Reference, ErrorRecord Record)> _updated = [];
+
+    public string Name => "collecting";
+
+    /// <summary>How many of the next raises fail.</summary>
+    public int FailNextRaises { get; set; }
 
     public IReadOnlyList<(ErrorRecord Record, ErrorEvent Occurrence)> Raised
     {
@@ -102,13 +108,79 @@ internal sealed class CollectingTicketing : ITicketing
         }
     }
 
-    public Task RaiseTicketAsync(ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
+    public IReadOnlyList<(string Reference, ErrorRecord Record)> Updated
+    {
+        get
+        {
+            lock (_raised)
+            {
+                return [.. _updated];
+            }
+        }
+    }
+
+    public Task<string> RaiseTicketAsync(ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
     {
         lock (_raised)
         {
+            if (FailNextRaises > 0)
+            {
+                FailNextRaises--;
+                throw new HttpRequestException("The tracker answered 500.");
+            }
+
             _raised.Add((record, occurrence));
+            return Task.FromResult($"T-{_raised.Count}");
+        }
+    }
+
+    public Task UpdateTicketAsync(string reference, ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
+    {
+        lock (_raised)
+        {
+            _updated.Add((reference, record));
         }
 
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Keeps what the tracker logs, to check what it says and what it never says.</summary>
+internal sealed class CollectingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    private readonly List<string> _lines = [];
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CollectingLoggerProvider owner) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            lock (owner._lines)
+            {
+                owner._lines.Add(formatter(state, exception));
+            }
+        }
     }
 }
