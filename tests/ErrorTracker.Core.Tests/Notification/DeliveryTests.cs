@@ -1,6 +1,7 @@
 using ErrorTracking.Notification;
 using ErrorTracking.Context;
 using ErrorTracking.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace ErrorTracking.Tests.Notification;
 
@@ -158,7 +159,7 @@ public sealed class DeliveryTests
         harness.Notifier.Received[1].Record.Count.Should().Be(5);
 
         var hash = harness.Notifier.Received[0].Record.Hash;
-        await harness.Store.UpdateAsync(hash, new Storage.ErrorRecordUpdate { Status = Records.ErrorStatus.Resolved }, CancellationToken.None);
+        await harness.Store.UpdateAsync(hash, new ErrorTracking.Storage.ErrorRecordUpdate { Status = ErrorTracking.Records.ErrorStatus.Resolved }, CancellationToken.None);
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
         await OccurAsync();
         harness.Notifier.Received.Should().HaveCount(3, "a resolved group that happens again is a regression");
@@ -181,7 +182,7 @@ public sealed class DeliveryTests
         await harness.FlushAsync();
         harness.Notifier.Received.Should().ContainSingle();
 
-        await harness.Store.UpdateAsync(hash, new Storage.ErrorRecordUpdate { Status = Records.ErrorStatus.Resolved }, CancellationToken.None);
+        await harness.Store.UpdateAsync(hash, new ErrorTracking.Storage.ErrorRecordUpdate { Status = ErrorTracking.Records.ErrorStatus.Resolved }, CancellationToken.None);
         ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
         await harness.FlushAsync();
         harness.Notifier.Received.Should().HaveCount(2);
