@@ -231,9 +231,11 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         _metrics.Dispose();
 
         ErrorTracker.Detach(this);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _writer.DisposeAsync().ConfigureAwait(false);
-        // What was stored is still notified if the notifiers answer within the shutdown timeout.
-        await _delivery.DrainAsync(_shutdownTimeout).ConfigureAwait(false);
+        // What was stored is still notified if the notifiers answer within what is left of the shutdown timeout.
+        var left = _shutdownTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        await _delivery.DrainAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
         await _delivery.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -143,12 +143,13 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
     /// <summary>Lets pending deliveries finish within <paramref name="timeout"/>, then stops every lane.</summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
-        var started = _time.GetTimestamp();
+        // Real time, whatever the configured clock: a test clock that never moves must not hold shutdown forever.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _jobs.Writer.TryComplete();
-        await _loop.WaitAsync(timeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _loop.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var lane in Lanes())
         {
-            var left = timeout - _time.GetElapsedTime(started);
+            var left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
             await lane.DrainAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
         }
     }

@@ -63,7 +63,7 @@ internal sealed class DeliveryLane : IAsyncDisposable
     public async Task DrainAsync(TimeSpan timeout)
     {
         _queue.Writer.TryComplete();
-        await _loop.WaitAsync(timeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _loop.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task RunAsync()
