@@ -27,18 +27,19 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
         await store.SaveAsync([Occurrence(HashOf("kept"))], CancellationToken.None);
         await store.MigrateAsync(CancellationToken.None);
 
-        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
+        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(3);
         (await store.GetAsync(HashOf("kept"), CancellationToken.None)).Should().NotBeNull("migrating again keeps the data");
     }
 
     [Test]
-    public async Task A_database_at_version_one_migrates_to_two_and_keeps_its_groups()
+    public async Task A_database_at_version_one_migrates_to_the_current_version_and_keeps_its_groups()
     {
         var database = await CreateDatabaseAsync();
         var before = database.Store();
         var hash = HashOf("from version one");
         await before.SaveAsync([Occurrence(hash, Epoch), Occurrence(hash, Epoch.AddMinutes(1))], CancellationToken.None);
-        // As the previous release left it: version 1 had no daily counts table.
+        // As the release before the previous one left it: version 1 had no daily counts and no delivery times.
+        await RemoveVersionThreeAsync(database);
         await database.ExecuteAsync("DROP TABLE errortracker_daily_counts");
         await database.ExecuteAsync("UPDATE errortracker_schema_version SET version = 1");
         var after = database.Store();
@@ -46,7 +47,7 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
 
         var saved = await after.SaveAsync([Occurrence(hash, Epoch.AddDays(1))], CancellationToken.None);
 
-        (await after.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
+        (await after.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(3);
         saved[0].Count.Should().Be(3, "the group's count from version 1 is kept");
         (await after.GetAsync(hash, CancellationToken.None))!.FirstOccurrence.Timestamp.Should().Be(Epoch);
         (await after.ListOccurrencesAsync(hash, 10, CancellationToken.None)).Should().HaveCount(3);
@@ -72,10 +73,11 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
         var script = database.Store(new SqlStoreOptions { TablePrefix = "ops_" }).GetSchemaScript();
 
         script.Should().Contain("CREATE TABLE IF NOT EXISTS ops_groups").And.Contain("CREATE TABLE IF NOT EXISTS ops_occurrences")
-            .And.Contain("CREATE TABLE IF NOT EXISTS ops_daily_counts").And.Contain("INSERT INTO ops_schema_version (version) VALUES (2)");
+            .And.Contain("CREATE TABLE IF NOT EXISTS ops_daily_counts").And.Contain("last_notified_at").And.Contain("last_ticket_update_at")
+            .And.Contain("INSERT INTO ops_schema_version (version) VALUES (3)");
         await database.ExecuteAsync(script);
         var store = database.Store(new SqlStoreOptions { TablePrefix = "ops_", AutoMigrate = false });
-        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
+        (await store.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(3);
         var hash = HashOf("by the DBA's schema");
         await store.SaveAsync([Occurrence(hash)], CancellationToken.None);
         (await store.CountByDayAsync([hash], Day(0), Day(0), CancellationToken.None)).Should().ContainSingle().Which.Count.Should().Be(1);
@@ -151,6 +153,13 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
             [new DailyCount(HashOf("group 2"), Day(22), 1), new DailyCount(HashOf("group 3"), Day(23), 1)],
             "days before the 30-day cutoff go, and so do the days of groups past the limit");
         (await database.CountAsync("errortracker_daily_counts")).Should().Be(2);
+    }
+
+    /// <summary>Takes the groups table back to what version 2 had: the delivery flags, but no delivery times.</summary>
+    private static async Task RemoveVersionThreeAsync(SqlTestDatabase database)
+    {
+        await database.ExecuteAsync("ALTER TABLE errortracker_groups DROP COLUMN last_notified_at");
+        await database.ExecuteAsync("ALTER TABLE errortracker_groups DROP COLUMN last_ticket_update_at");
     }
 }
 
