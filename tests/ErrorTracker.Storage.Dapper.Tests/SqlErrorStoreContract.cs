@@ -58,6 +58,69 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
     }
 
     [Test]
+    public async Task A_database_at_version_two_migrates_to_three_and_keeps_its_groups_and_delivery_flags()
+    {
+        var database = await CreateDatabaseAsync();
+        var before = database.Store();
+        var notified = HashOf("notified under version two");
+        var quiet = HashOf("never delivered under version two");
+        await before.SaveAsync([Occurrence(notified, Epoch), Occurrence(quiet, Epoch)], CancellationToken.None);
+        await before.UpdateAsync(notified, new ErrorRecordUpdate { NotificationSent = true, TicketRaised = true, TicketReference = "OPS-7" }, CancellationToken.None);
+        // As the previous release left it: version 2 kept the delivery flags and the ticket reference, but no times.
+        await RemoveVersionThreeAsync(database);
+        await database.ExecuteAsync("UPDATE errortracker_schema_version SET version = 2");
+        var after = database.Store();
+        (await after.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
+
+        var saved = await after.SaveAsync([Occurrence(notified, Epoch.AddDays(1))], CancellationToken.None);
+
+        (await after.GetSchemaVersionAsync(CancellationToken.None)).Should().Be(3);
+        saved[0].Should().BeEquivalentTo(new
+        {
+            Count = 2L,
+            NotificationSent = true,
+            LastNotifiedOn = (DateTimeOffset?)null,
+            TicketRaised = true,
+            LastTicketUpdateOn = (DateTimeOffset?)null,
+            TicketReference = "OPS-7",
+        });
+        (await after.TryClaimDeliveryAsync(notified, DeliveryChannel.Notification, Epoch.AddDays(1), null, CancellationToken.None))
+            .Should().BeFalse("the group was notified under version 2");
+        (await after.TryClaimDeliveryAsync(quiet, DeliveryChannel.Notification, Epoch.AddDays(1), TimeSpan.FromHours(1), CancellationToken.None)).Should().BeTrue();
+        (await after.GetAsync(quiet, CancellationToken.None))!.Record.LastNotifiedOn.Should().Be(Epoch.AddDays(1));
+        (await after.ListAsync(new ErrorQuery(), CancellationToken.None)).TotalCount.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Two_instances_saving_the_same_failure_at_once_deliver_it_once()
+    {
+        var database = await CreateDatabaseAsync();
+        SqlErrorStore[] instances = [database.Store(), database.Store()];
+        await instances[0].MigrateAsync(CancellationToken.None);
+        var quiet = TimeSpan.FromHours(1);
+
+        for (var round = 0; round < 20; round++)
+        {
+            var hash = HashOf($"failing everywhere {round}");
+            var now = Epoch.AddMinutes(round);
+            using var together = new Barrier(instances.Length);
+            // Each instance does what an application does after storing a failure: claim its notification.
+            var claims = instances.Select(instance => Task.Run(async () =>
+            {
+                await instance.SaveAsync([Occurrence(hash, now)], CancellationToken.None);
+                together.SignalAndWait(TimeSpan.FromSeconds(30)).Should().BeTrue("both instances reach the claim");
+                return await instance.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, now, quiet, CancellationToken.None);
+            })).ToList();
+
+            var claimed = await Task.WhenAll(claims);
+
+            claimed.Count(c => c).Should().Be(1, "one mail is sent in round {0}, not two", round);
+            var record = (await instances[1].GetAsync(hash, CancellationToken.None))!.Record;
+            (record.Count, record.NotificationSent, record.LastNotifiedOn).Should().Be((2L, true, (DateTimeOffset?)now));
+        }
+    }
+
+    [Test]
     public async Task Without_auto_migration_an_empty_database_fails_clearly()
     {
         var store = (await CreateDatabaseAsync()).Store(new SqlStoreOptions { AutoMigrate = false });
@@ -81,6 +144,10 @@ public abstract class SqlErrorStoreContract : ErrorStoreContract
         var hash = HashOf("by the DBA's schema");
         await store.SaveAsync([Occurrence(hash)], CancellationToken.None);
         (await store.CountByDayAsync([hash], Day(0), Day(0), CancellationToken.None)).Should().ContainSingle().Which.Count.Should().Be(1);
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Ticket, Epoch, null, CancellationToken.None)).Should().BeTrue();
+        (await store.UpdateAsync(hash, new ErrorRecordUpdate { TicketReference = "OPS-1" }, CancellationToken.None)).Should().BeTrue();
+        (await store.GetAsync(hash, CancellationToken.None))!.Record.Should().BeEquivalentTo(
+            new { TicketRaised = true, LastTicketUpdateOn = Epoch, TicketReference = "OPS-1" });
     }
 
     [TestCase("errors; DROP TABLE x")]
