@@ -102,13 +102,18 @@ internal sealed class CollectingTicketing : ITicketing
         }
     }
 
-    public Task RaiseTicketAsync(ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
+    public string Name => "collecting";
+
+    public Task<string> RaiseTicketAsync(ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
     {
         lock (_raised)
         {
             _raised.Add((record, occurrence));
+            return Task.FromResult($"TICKET-{_raised.Count}");
         }
-
-        return Task.CompletedTask;
     }
+
+    // Interim, until the delivery rework: recurrences are not yet sent here, so they are not collected either.
+    public Task UpdateTicketAsync(string reference, ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }
