@@ -31,6 +31,12 @@ internal sealed class GroupRow
 
     public bool TicketRaised { get; set; }
 
+    public long? LastNotifiedAt { get; set; }
+
+    public long? LastTicketUpdateAt { get; set; }
+
+    public string? TicketReference { get; set; }
+
     public ErrorRecord ToRecord() => new()
     {
         Hash = Hash,
@@ -46,5 +52,10 @@ internal sealed class GroupRow
         Status = (ErrorStatus)Status,
         NotificationSent = NotificationSent,
         TicketRaised = TicketRaised,
+        LastNotifiedOn = Utc(LastNotifiedAt),
+        LastTicketUpdateOn = Utc(LastTicketUpdateAt),
+        TicketReference = TicketReference,
     };
+
+    private static DateTimeOffset? Utc(long? ticks) => ticks is { } value ? new DateTimeOffset(value, TimeSpan.Zero) : null;
 }

@@ -22,7 +22,8 @@ public sealed class SqlErrorStore : IErrorStore
     internal const string GroupColumns =
         "hash AS Hash, exception_name AS ExceptionName, message AS Message, host AS Host, path AS Path, method AS Method, "
         + "application AS Application, count AS Count, created_on AS CreatedOn, last_seen AS LastSeen, status AS Status, "
-        + "notification_sent AS NotificationSent, ticket_raised AS TicketRaised";
+        + "notification_sent AS NotificationSent, ticket_raised AS TicketRaised, last_notified_at AS LastNotifiedAt, "
+        + "last_ticket_update_at AS LastTicketUpdateAt, ticket_reference AS TicketReference";
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
     private const int SweepBatch = 1_000;
@@ -38,6 +39,8 @@ public sealed class SqlErrorStore : IErrorStore
     private readonly string _insertOccurrence;
     private readonly string _trimOccurrences;
     private readonly string _countDay;
+    private readonly string _claimNotification;
+    private readonly string _claimTicket;
     private volatile bool _migrated;
     private long _lastSweepTicks;
 
@@ -68,6 +71,8 @@ public sealed class SqlErrorStore : IErrorStore
             INSERT INTO {_tables.DailyCounts} (group_hash, day, count) VALUES (@Hash, @Day, @Occurrences)
             ON CONFLICT (group_hash, day) DO UPDATE SET count = {_tables.DailyCounts}.count + excluded.count
             """;
+        _claimNotification = ClaimStatement(_tables, dialect, "notification_sent", "last_notified_at");
+        _claimTicket = ClaimStatement(_tables, dialect, "ticket_raised", "last_ticket_update_at");
     }
 
     /// <summary>A store in an SQLite file (created on first use), e.g. <c>Data Source=errors.db</c>.</summary>
@@ -327,16 +332,57 @@ public sealed class SqlErrorStore : IErrorStore
         ArgumentNullException.ThrowIfNull(hash);
         ArgumentNullException.ThrowIfNull(update);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        // Resolving re-arms both delivery channels, so that a regression is announced; a flag the same update sets
+        // explicitly wins. Decided here, so that the statement stays one COALESCE per column.
+        var resolving = update.Status == ErrorStatus.Resolved;
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var changed = await connection.ExecuteAsync(Command($"""
             UPDATE {_tables.Groups} SET
                 status = COALESCE(@Status, status),
                 notification_sent = COALESCE(@NotificationSent, notification_sent),
-                ticket_raised = COALESCE(@TicketRaised, ticket_raised)
+                ticket_raised = COALESCE(@TicketRaised, ticket_raised),
+                ticket_reference = COALESCE(@TicketReference, ticket_reference)
             WHERE hash = @Hash
-            """, new { Hash = hash, Status = (int?)update.Status, update.NotificationSent, update.TicketRaised }, null, cancellationToken))
+            """, new
+            {
+                Hash = hash,
+                Status = (int?)update.Status,
+                NotificationSent = update.NotificationSent ?? (resolving ? false : null),
+                TicketRaised = update.TicketRaised ?? (resolving ? false : null),
+                TicketReference = update.TicketReference is { } reference ? Clean(reference) : null,
+            }, null, cancellationToken))
             .ConfigureAwait(false);
         return changed > 0;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One conditional <c>UPDATE</c> outside any transaction, and a row changed means claimed. Under PostgreSQL's
+    /// READ COMMITTED a second claimer of the same group waits for the first one's row lock and then evaluates the
+    /// condition again against the row the first one wrote, so it finds the channel taken; SQLite runs one writer at
+    /// a time, so the second one reads the row only after the first one committed. A delivery recorded without a
+    /// time (a flag set through <see cref="UpdateAsync"/>, or before schema version 3) is not repeated, as in
+    /// <see cref="InMemoryErrorStore"/>: a NULL time is never at or before the cutoff.
+    /// </remarks>
+    public async Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        var claim = channel switch
+        {
+            DeliveryChannel.Notification => _claimNotification,
+            DeliveryChannel.Ticket => _claimTicket,
+            _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Not a delivery channel."),
+        };
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var claimed = await connection.ExecuteAsync(Command(claim, new
+        {
+            Hash = hash,
+            Now = now.UtcTicks,
+            Repeat = repeatAfter.HasValue,
+            Cutoff = repeatAfter is { } quiet ? Cutoff(now, quiet) : 0L,
+        }, null, cancellationToken)).ConfigureAwait(false);
+        return claimed == 1;
     }
 
     /// <inheritdoc />
@@ -522,6 +568,23 @@ public sealed class SqlErrorStore : IErrorStore
             throw;
         }
     }
+
+    /// <summary>
+    /// The claim of one delivery channel, whose flag and last time columns are named here, never by a caller:
+    /// free when not delivered since created or resolved, or, with <c>@Repeat</c>, when last delivered at or
+    /// before <c>@Cutoff</c>.
+    /// </summary>
+    private static string ClaimStatement(SqlTableNames tables, SqlDialect dialect, string flag, string lastAt) => $"""
+        UPDATE {tables.Groups} SET {flag} = {dialect.TrueLiteral}, {lastAt} = @Now
+        WHERE hash = @Hash AND ({flag} = {dialect.FalseLiteral} OR (@Repeat AND {lastAt} <= @Cutoff))
+        """;
+
+    /// <summary>
+    /// <paramref name="now"/> less the quiet period, in UTC ticks, held within <see cref="long"/>: a quiet period
+    /// longer than the calendar reaches back before any delivery, where <see cref="DateTimeOffset"/> would throw.
+    /// </summary>
+    private static long Cutoff(DateTimeOffset now, TimeSpan quiet) =>
+        (long)Int128.Clamp((Int128)now.UtcTicks - quiet.Ticks, long.MinValue, long.MaxValue);
 
     /// <summary>What an occurrence adds to its group's count and its day's: at least one, whatever it claims.</summary>
     private static long Counted(ErrorEvent occurrence) => Math.Max(1, occurrence.Occurrences);

@@ -251,6 +251,9 @@ public sealed class HostingTests
 
         public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => _inner.UpdateAsync(hash, update, cancellationToken);
 
+        public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
+            _inner.TryClaimDeliveryAsync(hash, channel, now, repeatAfter, cancellationToken);
+
         public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => _inner.DeleteAsync(hash, cancellationToken);
     }
 
@@ -273,6 +276,9 @@ public sealed class HostingTests
         public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => Task.FromResult(new ErrorPage([], 1, 10, 0));
 
         public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
+            Task.FromResult(false);
 
         public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => Task.FromResult(false);
     }

@@ -68,7 +68,7 @@ public sealed class PostgresErrorStoreTests : SqlErrorStoreContract
         await Task.WhenAll(stores.Select(s => s.MigrateAsync(CancellationToken.None)));
         await stores[0].MigrateAsync(CancellationToken.None);
 
-        (await stores[0].GetSchemaVersionAsync(CancellationToken.None)).Should().Be(2);
+        (await stores[0].GetSchemaVersionAsync(CancellationToken.None)).Should().Be(3);
     }
 
     [Test]

@@ -62,6 +62,14 @@ public sealed class PostgresDialect : SqlDialect
                 """,
                 $"CREATE INDEX IF NOT EXISTS {tables.DailyCounts}_day ON {tables.DailyCounts} (day)",
             ],
+            [
+                // When each delivery channel was last used, for the quiet period; NULL for never (or not since version 3).
+                $"""
+                ALTER TABLE {tables.Groups}
+                    ADD COLUMN IF NOT EXISTS last_notified_at bigint NULL,
+                    ADD COLUMN IF NOT EXISTS last_ticket_update_at bigint NULL
+                """,
+            ],
         ];
     }
 

@@ -18,7 +18,10 @@ public abstract class SqlDialect
     /// <summary>The literal for <see langword="true"/>.</summary>
     public abstract string TrueLiteral { get; }
 
-    /// <summary>The schema, one entry per version; each entry's statements run in one transaction and must be idempotent.</summary>
+    /// <summary>
+    /// The schema, one entry per version; each entry's statements run in one transaction, once, and should be
+    /// idempotent where the database can say so (SQLite cannot add a column only if it is missing).
+    /// </summary>
     /// <param name="tables">The table names.</param>
     /// <returns>The migrations, oldest first; version N is entry N-1.</returns>
     public abstract IReadOnlyList<IReadOnlyList<string>> Migrations(SqlTableNames tables);

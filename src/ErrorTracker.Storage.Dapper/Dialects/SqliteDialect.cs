@@ -62,6 +62,13 @@ public sealed class SqliteDialect : SqlDialect
                 """,
                 $"CREATE INDEX IF NOT EXISTS {tables.DailyCounts}_day ON {tables.DailyCounts} (day)",
             ],
+            [
+                // When each delivery channel was last used, for the quiet period; NULL for never (or not since version 3).
+                // SQLite cannot add a column only if it is missing. These run once all the same: the migration's
+                // transaction is BEGIN IMMEDIATE, so no other process migrates between its version check and them.
+                $"ALTER TABLE {tables.Groups} ADD COLUMN last_notified_at INTEGER NULL",
+                $"ALTER TABLE {tables.Groups} ADD COLUMN last_ticket_update_at INTEGER NULL",
+            ],
         ];
     }
 

@@ -70,5 +70,8 @@ internal sealed class ControllableStore : IErrorStore
     public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) =>
         _inner.UpdateAsync(hash, update, cancellationToken);
 
+    public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
+        _inner.TryClaimDeliveryAsync(hash, channel, now, repeatAfter, cancellationToken);
+
     public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => _inner.DeleteAsync(hash, cancellationToken);
 }

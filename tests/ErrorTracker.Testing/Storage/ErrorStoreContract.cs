@@ -197,6 +197,214 @@ public abstract class ErrorStoreContract
     }
 
     [Test]
+    public async Task A_delivery_is_claimed_once_and_without_a_quiet_period_never_again()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("claimed once");
+        await store.SaveAsync([Occurrence(hash, Epoch)], None);
+
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch, null, None)).Should().BeTrue();
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch.AddDays(30), null, None)).Should().BeFalse(
+            "without a quiet period a group is notified once until it is resolved");
+
+        var record = (await store.GetAsync(hash, None))!.Record;
+        record.NotificationSent.Should().BeTrue();
+        record.LastNotifiedOn.Should().Be(Epoch, "a refused claim changes nothing");
+    }
+
+    [Test]
+    public async Task With_a_quiet_period_a_delivery_repeats_once_the_period_has_passed_since_the_last_one()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("quiet period");
+        var quiet = TimeSpan.FromHours(1);
+        await store.SaveAsync([Occurrence(hash, Epoch)], None);
+
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch, quiet, None)).Should().BeTrue("nothing was delivered yet");
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch + quiet - TimeSpan.FromTicks(1), quiet, None)).Should().BeFalse();
+        (await store.GetAsync(hash, None))!.Record.LastNotifiedOn.Should().Be(Epoch);
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch + quiet, quiet, None)).Should().BeTrue("the period has passed, exactly");
+        (await store.GetAsync(hash, None))!.Record.LastNotifiedOn.Should().Be(Epoch + quiet);
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch + quiet + TimeSpan.FromMinutes(30), quiet, None)).Should().BeFalse(
+            "the period counts from the latest delivery");
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch.AddHours(5), quiet, None)).Should().BeTrue();
+        (await store.GetAsync(hash, None))!.Record.LastNotifiedOn.Should().Be(Epoch.AddHours(5));
+    }
+
+    [Test]
+    public async Task Notification_and_ticket_are_claimed_independently()
+    {
+        var store = await CreateStoreAsync();
+        var both = HashOf("both channels");
+        var ticketOnly = HashOf("ticket only");
+        await store.SaveAsync([Occurrence(both, Epoch), Occurrence(ticketOnly, Epoch)], None);
+
+        (await store.TryClaimDeliveryAsync(both, DeliveryChannel.Notification, Epoch.AddMinutes(1), null, None)).Should().BeTrue();
+        (await store.TryClaimDeliveryAsync(both, DeliveryChannel.Ticket, Epoch.AddMinutes(2), null, None)).Should().BeTrue(
+            "a notification does not take the ticket's turn");
+        (await store.TryClaimDeliveryAsync(both, DeliveryChannel.Notification, Epoch.AddMinutes(3), null, None)).Should().BeFalse();
+        (await store.TryClaimDeliveryAsync(both, DeliveryChannel.Ticket, Epoch.AddMinutes(3), null, None)).Should().BeFalse();
+        (await store.TryClaimDeliveryAsync(ticketOnly, DeliveryChannel.Ticket, Epoch.AddMinutes(4), null, None)).Should().BeTrue();
+
+        (await store.GetAsync(both, None))!.Record.Should().BeEquivalentTo(
+            new { NotificationSent = true, LastNotifiedOn = Epoch.AddMinutes(1), TicketRaised = true, LastTicketUpdateOn = Epoch.AddMinutes(2) });
+        (await store.GetAsync(ticketOnly, None))!.Record.Should().BeEquivalentTo(
+            new { NotificationSent = false, LastNotifiedOn = (DateTimeOffset?)null, TicketRaised = true, LastTicketUpdateOn = Epoch.AddMinutes(4) });
+        (await store.TryClaimDeliveryAsync(ticketOnly, DeliveryChannel.Notification, Epoch.AddMinutes(5), null, None)).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task Resolving_re_arms_both_channels_so_that_a_regression_is_delivered()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("regression delivered");
+        await store.SaveAsync([Occurrence(hash, Epoch)], None);
+        await ClaimBothAsync(store, hash, Epoch, expected: true);
+
+        (await store.UpdateAsync(hash, new ErrorRecordUpdate { Status = ErrorStatus.Resolved }, None)).Should().BeTrue();
+
+        var resolved = (await store.GetAsync(hash, None))!.Record;
+        (resolved.Status, resolved.NotificationSent, resolved.TicketRaised).Should().Be((ErrorStatus.Resolved, false, false));
+        var regression = await store.SaveAsync([Occurrence(hash, Epoch.AddDays(1))], None);
+        (regression[0].Status, regression[0].NotificationSent, regression[0].TicketRaised).Should().Be((ErrorStatus.Unresolved, false, false));
+        await ClaimBothAsync(store, hash, Epoch.AddDays(1), expected: true);
+        await ClaimBothAsync(store, hash, Epoch.AddDays(2), expected: false);
+    }
+
+    [Test]
+    public async Task A_reopening_occurrence_does_not_re_arm_by_itself_and_flags_set_with_the_resolution_win()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("reopened");
+        await store.SaveAsync([Occurrence(hash, Epoch)], None);
+        await ClaimBothAsync(store, hash, Epoch, expected: true);
+
+        await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(1))], None);
+        await ClaimBothAsync(store, hash, Epoch.AddMinutes(1), expected: false);
+
+        await store.UpdateAsync(hash, new ErrorRecordUpdate { Status = ErrorStatus.Resolved, NotificationSent = true }, None);
+        var resolved = (await store.GetAsync(hash, None))!.Record;
+        (resolved.NotificationSent, resolved.TicketRaised).Should().Be((true, false), "only the flag the update leaves alone is re-armed");
+        var reopened = await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(2))], None);
+        reopened[0].Status.Should().Be(ErrorStatus.Unresolved);
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch.AddMinutes(2), null, None)).Should().BeFalse(
+            "reopening the group is not what re-arms it");
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Ticket, Epoch.AddMinutes(2), null, None)).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task Every_read_carries_the_delivery_state()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("delivery state");
+        var created = await store.SaveAsync([Occurrence(hash, Epoch)], None);
+        created[0].Should().BeEquivalentTo(new
+        {
+            NotificationSent = false,
+            LastNotifiedOn = (DateTimeOffset?)null,
+            TicketRaised = false,
+            LastTicketUpdateOn = (DateTimeOffset?)null,
+            TicketReference = (string?)null,
+        });
+
+        await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch.AddMinutes(1), null, None);
+        await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Ticket, Epoch.AddMinutes(2), null, None);
+        (await store.UpdateAsync(hash, new ErrorRecordUpdate { TicketReference = "https://tracker.example/issues/42" }, None)).Should().BeTrue();
+
+        var expected = new
+        {
+            NotificationSent = true,
+            LastNotifiedOn = Epoch.AddMinutes(1),
+            TicketRaised = true,
+            LastTicketUpdateOn = Epoch.AddMinutes(2),
+            TicketReference = "https://tracker.example/issues/42",
+        };
+        var saved = (await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(3))], None))[0];
+        var read = (await store.GetAsync(hash, None))!.Record;
+        var listed = (await store.ListAsync(new ErrorQuery(), None)).Items.Should().ContainSingle().Subject;
+        foreach (var record in new[] { saved, read, listed })
+        {
+            record.Should().BeEquivalentTo(expected);
+            record.LastNotifiedOn!.Value.Offset.Should().Be(TimeSpan.Zero);
+            record.LastTicketUpdateOn!.Value.Offset.Should().Be(TimeSpan.Zero);
+        }
+    }
+
+    [Test]
+    public async Task Claiming_an_unknown_group_fails_and_creates_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("never stored");
+        await store.SaveAsync([Occurrence(HashOf("stored"), Epoch)], None);
+
+        foreach (var channel in new[] { DeliveryChannel.Notification, DeliveryChannel.Ticket })
+        {
+            (await store.TryClaimDeliveryAsync(hash, channel, Epoch, null, None)).Should().BeFalse();
+            (await store.TryClaimDeliveryAsync(hash, channel, Epoch, TimeSpan.FromHours(1), None)).Should().BeFalse();
+        }
+
+        (await store.GetAsync(hash, None)).Should().BeNull();
+        (await store.ListAsync(new ErrorQuery(), None)).TotalCount.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_ticket_reference_survives_later_saves_and_updates()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("ticket reference");
+        const string reference = "it's \"OPS-7\"; --";
+        await store.SaveAsync([Occurrence(hash, Epoch)], None);
+
+        (await store.UpdateAsync(hash, new ErrorRecordUpdate { TicketReference = reference }, None)).Should().BeTrue();
+        await store.SaveAsync([Occurrence(hash, Epoch.AddMinutes(1)), Occurrence(hash, Epoch.AddMinutes(2))], None);
+        await store.UpdateAsync(hash, new ErrorRecordUpdate { TicketRaised = true }, None);
+        await store.UpdateAsync(hash, new ErrorRecordUpdate { Status = ErrorStatus.Resolved }, None);
+        var regression = await store.SaveAsync([Occurrence(hash, Epoch.AddDays(1))], None);
+
+        regression[0].TicketReference.Should().Be(reference, "a regression is added to the ticket it already has");
+        (await store.GetAsync(hash, None))!.Record.TicketReference.Should().Be(reference);
+        (await store.UpdateAsync(hash, new ErrorRecordUpdate { TicketReference = "OPS-8" }, None)).Should().BeTrue();
+        (await store.GetAsync(hash, None))!.Record.TicketReference.Should().Be("OPS-8");
+        (await store.UpdateAsync(HashOf("missing"), new ErrorRecordUpdate { TicketReference = "OPS-9" }, None)).Should().BeFalse();
+    }
+
+    [TestCase(DeliveryChannel.Notification)]
+    [TestCase(DeliveryChannel.Ticket)]
+    public async Task Concurrent_claims_of_one_group_have_exactly_one_winner(DeliveryChannel channel)
+    {
+        var store = await CreateStoreAsync();
+        var quiet = TimeSpan.FromHours(1);
+        for (var round = 0; round < 5; round++)
+        {
+            var hash = HashOf($"claimed at once {channel} {round}");
+            await store.SaveAsync([Occurrence(hash, Epoch)], None);
+
+            // The first claim of a group, then a repeat once the quiet period is over: both are one race each.
+            (await ClaimAtOnceAsync(store, hash, channel, Epoch, quiet)).Should().Be(1, "one claimer of a new group wins");
+            (await ClaimAtOnceAsync(store, hash, channel, Epoch + quiet, quiet)).Should().Be(1, "one claimer of a repeat wins");
+        }
+    }
+
+    /// <summary>Eight claims of <paramref name="hash"/> let go together; how many succeeded.</summary>
+    private static async Task<int> ClaimAtOnceAsync(IErrorStore store, string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan repeatAfter)
+    {
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var claims = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await start.Task;
+            return await store.TryClaimDeliveryAsync(hash, channel, now, repeatAfter, None);
+        })).ToList();
+        start.SetResult();
+        return (await Task.WhenAll(claims)).Count(claimed => claimed);
+    }
+
+    private static async Task ClaimBothAsync(IErrorStore store, string hash, DateTimeOffset now, bool expected)
+    {
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, now, null, None)).Should().Be(expected, "the notification claim at {0}", now);
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Ticket, now, null, None)).Should().Be(expected, "the ticket claim at {0}", now);
+    }
+
+    [Test]
     public async Task Delete_removes_the_group()
     {
         var store = await CreateStoreAsync();
