@@ -13,6 +13,9 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
     public ErrorTrackerOptionsValidator(IEnumerable<INotifier> registeredNotifiers) =>
         _registeredNotifiers = registeredNotifiers.Count();
 
+    private const int MaxRequestBodyLimit = 16 * 1024 * 1024;
+
+    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ErrorTrackerOptions options)
     {
         var failures = new List<string>();
@@ -36,6 +39,10 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         AtLeast(failures, nameof(options.MaxValueNodes), options.MaxValueNodes, 1);
         AtLeast(failures, nameof(options.SourceContextLines), options.SourceContextLines, 0);
         AtLeast(failures, nameof(options.MaxRequestBodyLength), options.MaxRequestBodyLength, 0);
+        if (options.MaxRequestBodyLength > MaxRequestBodyLimit)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxRequestBodyLength)} must be at most {MaxRequestBodyLimit} (was {options.MaxRequestBodyLength}): a failing request's body is kept in memory.");
+        }
 
         if (options.ShutdownTimeout < TimeSpan.Zero)
         {
