@@ -123,7 +123,8 @@ public sealed class CaptureMiddlewareTests
         await client.GetAsync(new Uri("/ok", UriKind.Relative));
 
         var record = (await RecordsAsync(tracking)).Should().ContainSingle().Subject;
-        record.Message.Should().Be("HTTP 404 Not Found: GET /missing");
+        record.Message.Should().Be("HTTP 404 Not Found: GET (no endpoint)");
+        record.Path.Should().Be("/missing");
         record.Count.Should().Be(2);
     }
 

@@ -29,10 +29,17 @@ internal sealed class ActionArgumentsFilter : IAsyncActionFilter, IOrderedFilter
     // Which arguments to show is worked out only after a failure: the successful calls pay nothing for it.
     private static void Observe(ActionExecutingContext executing, ActionExecutedContext executed)
     {
-        if (executed.Exception is { } exception && executing.ActionDescriptor is ControllerActionDescriptor action
-            && EndpointArguments.For(action.MethodInfo, executing.HttpContext.RequestServices) is { } arguments)
+        try
         {
-            arguments.Attach(executing.HttpContext, exception, executing.ActionArguments);
+            if (executed.Exception is { } exception && executing.ActionDescriptor is ControllerActionDescriptor action
+                && EndpointArguments.For(action.MethodInfo, executing.HttpContext.RequestServices) is { } arguments)
+            {
+                arguments.Attach(executing.HttpContext, exception, executing.ActionArguments);
+            }
+        }
+        catch (Exception)
+        {
+            // Showing the arguments must never replace the action's own exception; it is recorded without them.
         }
     }
 }

@@ -1,9 +1,11 @@
 using System.IO.Pipelines;
 using System.Reflection;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ErrorTracking.AspNetCore;
 
@@ -22,25 +24,54 @@ internal sealed class EndpointArguments
     ];
 
     private readonly MethodInfo _method;
-    private readonly (int Position, string Name)[] _shown;
+    private readonly Shown[] _shown;
+    private readonly string _mask;
 
-    private EndpointArguments(MethodInfo method, (int Position, string Name)[] shown)
+    private EndpointArguments(MethodInfo method, Shown[] shown, string mask)
     {
         _method = method;
         _shown = shown;
+        _mask = mask;
     }
+
+    /// <summary>
+    /// A parameter worth showing. <paramref name="Label"/> names the request value it was bound from when that name
+    /// differs (<c>p (query password)</c>), so the masking rule sees the name the client sent;
+    /// <paramref name="AlwaysMasked"/> marks a credential header or antiforgery field, masked whatever the rule says.
+    /// </summary>
+    private sealed record Shown(int Position, string Name, string Label, bool AlwaysMasked);
 
     /// <summary>The arguments of <paramref name="method"/> to show, or <see langword="null"/> when none is worth showing.</summary>
     public static EndpointArguments? For(MethodInfo method, IServiceProvider services)
     {
         var isService = services.GetService<IServiceProviderIsService>();
-        (int Position, string Name)[] shown =
+        var credentials = new CredentialNames(services.GetService<IOptions<AntiforgeryOptions>>()?.Value ?? new AntiforgeryOptions());
+        Shown[] shown =
         [
             .. method.GetParameters()
                 .Where(p => p.Name is not null && IsInput(p, isService))
-                .Select(p => (p.Position, p.Name!)),
+                .Select(p => Describe(p, credentials)),
         ];
-        return shown.Length == 0 ? null : new EndpointArguments(method, shown);
+        var mask = services.GetService<IOptions<ErrorTracking.Configuration.ErrorTrackerOptions>>()?.Value.MaskWith
+            ?? ErrorTracking.Configuration.ErrorTrackerOptions.DefaultMask;
+        return shown.Length == 0 ? null : new EndpointArguments(method, shown, mask);
+    }
+
+    private static Shown Describe(ParameterInfo parameter, CredentialNames credentials)
+    {
+        var name = parameter.Name!;
+        var attributes = parameter.GetCustomAttributes(inherit: true);
+        var (source, bound) = attributes switch
+        {
+            _ when attributes.OfType<IFromHeaderMetadata>().FirstOrDefault() is { Name: { } header } => ("header", header),
+            _ when attributes.OfType<IFromQueryMetadata>().FirstOrDefault() is { Name: { } query } => ("query", query),
+            _ when attributes.OfType<IFromFormMetadata>().FirstOrDefault() is { Name: { } field } => ("form", field),
+            _ when attributes.OfType<IFromRouteMetadata>().FirstOrDefault() is { Name: { } route } => ("route", route),
+            _ => ("", name),
+        };
+        var label = string.Equals(bound, name, StringComparison.OrdinalIgnoreCase) ? name : $"{name} ({source} {bound})";
+        var alwaysMasked = (source == "header" && credentials.IsHeader(bound)) || (source == "form" && credentials.IsFormField(bound));
+        return new Shown(parameter.Position, name, label, alwaysMasked);
     }
 
     /// <summary>
@@ -48,11 +79,11 @@ internal sealed class EndpointArguments
     /// <paramref name="exception"/>. Returns <see langword="false"/>, to be called from an exception filter that never catches.
     /// </summary>
     public bool Attach(HttpContext context, Exception exception, IList<object?> byPosition) =>
-        Attach(context, exception, _shown.Where(p => p.Position < byPosition.Count).Select(p => Shown(p.Name, byPosition[p.Position])));
+        Attach(context, exception, _shown.Where(p => p.Position < byPosition.Count).Select(p => Value(p, byPosition[p.Position])));
 
     /// <summary>Hands the arguments, given by parameter name, to the request's scope for <paramref name="exception"/>.</summary>
     public void Attach(HttpContext context, Exception exception, IDictionary<string, object?> byName) =>
-        Attach(context, exception, _shown.Where(p => byName.ContainsKey(p.Name)).Select(p => Shown(p.Name, byName[p.Name])));
+        Attach(context, exception, _shown.Where(p => byName.ContainsKey(p.Name)).Select(p => Value(p, byName[p.Name])));
 
     private bool Attach(HttpContext context, Exception exception, IEnumerable<KeyValuePair<string, object?>> arguments)
     {
@@ -61,8 +92,9 @@ internal sealed class EndpointArguments
         return false;
     }
 
-    private static KeyValuePair<string, object?> Shown(string name, object? value) => new(name, value switch
+    private KeyValuePair<string, object?> Value(Shown shown, object? value) => new(shown.Label, value switch
     {
+        _ when shown.AlwaysMasked && value is not null => _mask,
         IFormFile file => UploadedFile.Of(file),
         IEnumerable<IFormFile> files => files.Select(UploadedFile.Of).ToList(),
         _ => value,

@@ -39,7 +39,7 @@ internal sealed class ErrorTrackerMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments(_dashboard, StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments(_dashboard, StringComparison.OrdinalIgnoreCase) || IsDashboard(context))
         {
             await _next(context).ConfigureAwait(false);
             return;
@@ -53,7 +53,20 @@ internal sealed class ErrorTrackerMiddleware
         }
 
         var body = new RequestBody();
-        using var scope = _tracker.BeginScope().AddContextBuilder(new HttpRequestContextBuilder(context, body, _options.MaskWith, _credentials));
+        var requestContext = new HttpRequestContextBuilder(context, body, _options.MaskWith, _credentials);
+        try
+        {
+            await TrackAsync(context, body, requestContext).ConfigureAwait(false);
+        }
+        finally
+        {
+            requestContext.End();
+        }
+    }
+
+    private async Task TrackAsync(HttpContext context, RequestBody body, HttpRequestContextBuilder requestContext)
+    {
+        using var scope = _tracker.BeginScope().AddContextBuilder(requestContext);
         // The middleware records what it sees itself; the scope only carries the request's context, and the
         // arguments the endpoint filters hand it when a handler fails: they find it among the request's features.
         scope.Complete();
@@ -63,7 +76,7 @@ internal sealed class ErrorTrackerMiddleware
         {
             await _next(context).ConfigureAwait(false);
         }
-        catch (Exception exception)
+        catch (Exception exception) when (!IsDashboard(context))
         {
             await ReadBodyAsync(context, body).ConfigureAwait(false);
             _tracker.RecordException(exception);
@@ -72,6 +85,12 @@ internal sealed class ErrorTrackerMiddleware
         finally
         {
             context.Features.Set(outerScope);
+        }
+
+        if (IsDashboard(context))
+        {
+            // Routing ran after this middleware and chose the dashboard (mapped below a group or a path base).
+            return;
         }
 
         if (context.Features.Get<IExceptionHandlerFeature>()?.Error is { } handled)
@@ -86,12 +105,17 @@ internal sealed class ErrorTrackerMiddleware
         {
             await ReadBodyAsync(context, body).ConfigureAwait(false);
             // Status and route group it: a 404 and a 401 of one route are two groups, two ids of one route one.
-            var where = context.GetEndpoint() is Microsoft.AspNetCore.Routing.RouteEndpoint route ? route.RoutePattern.RawText : context.Request.Path.Value;
+            // Never the raw path when no endpoint matched: a scanner's random paths would each make a group and push
+            // real errors out. The path is still in the record's own column.
+            var where = context.GetEndpoint() is Microsoft.AspNetCore.Routing.RouteEndpoint route ? route.RoutePattern.RawText : "(no endpoint)";
             _tracker.CaptureMessage(
                 $"HTTP {status} {ReasonPhrases.GetReasonPhrase(status)}: {context.Request.Method} {where}",
                 status >= 500 ? ErrorLevel.Error : ErrorLevel.Warning);
         }
     }
+
+    private static bool IsDashboard(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Dashboard.DashboardEndpointMetadata>() is not null;
 
     private static bool IsReadableBody(HttpRequest request) =>
         request.ContentLength is not 0 && request.ContentType is { } type
@@ -116,16 +140,16 @@ internal sealed class ErrorTrackerMiddleware
                 return;
             }
 
+            // Only what the application read, which the buffer already holds: nothing more is pulled from the client.
+            var consumed = request.Body.Position;
             request.Body.Position = 0;
-
             var limit = _options.MaxRequestBodyLength;
-            var buffer = new char[limit + 1];
-            using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true);
-            var read = await reader.ReadBlockAsync(buffer.AsMemory(), context.RequestAborted).ConfigureAwait(false);
-            var text = new string(buffer, 0, Math.Min(read, limit));
-            if (read > limit)
+            var bytes = new byte[(int)Math.Min(consumed, Math.Min(int.MaxValue, (long)limit * 4 + 4))];
+            await request.Body.ReadExactlyAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+            var text = Encoding.UTF8.GetString(bytes);
+            if (text.Length > limit || bytes.Length < consumed)
             {
-                body.Content = text + $"... [cut at {limit} characters]";
+                body.Content = text[..Math.Min(limit, text.Length)] + $"... [cut at {limit} characters]";
                 return;
             }
 

@@ -29,8 +29,18 @@ internal sealed class HttpRequestContextBuilder : IContextBuilder
         _credentials = credentials;
     }
 
+    private volatile bool _ended;
+
+    /// <summary>The request is over: its HttpContext may already describe another request.</summary>
+    public void End() => _ended = true;
+
     public void Build(CaptureContext context)
     {
+        if (_ended)
+        {
+            return;
+        }
+
         var request = _context.Request;
         context.Host = request.Host.Value ?? "";
         context.Path = (request.PathBase + request.Path).Value ?? "";

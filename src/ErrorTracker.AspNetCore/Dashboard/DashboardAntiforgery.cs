@@ -14,7 +14,7 @@ namespace ErrorTracking.AspNetCore.Dashboard;
 /// </summary>
 internal static class DashboardAntiforgery
 {
-    public static IAntiforgery Resolve(IServiceProvider applicationServices, string prefix)
+    public static IAntiforgery Resolve(IServiceProvider applicationServices)
     {
         if (applicationServices.GetService<IAntiforgery>() is { } antiforgery)
         {
@@ -27,8 +27,8 @@ internal static class DashboardAntiforgery
         services.AddSingleton(applicationServices.GetService<IDataProtectionProvider>() ?? new EphemeralDataProtectionProvider());
         services.AddAntiforgery(options =>
         {
+            // No cookie path: the dashboard may sit below a path base or a route group the prefix does not show.
             options.Cookie.Name = ".ErrorTracker.Antiforgery";
-            options.Cookie.Path = prefix;
             // The dashboard sends X-Frame-Options: DENY itself.
             options.SuppressXFrameOptionsHeader = true;
         });

@@ -29,14 +29,14 @@ internal sealed class DashboardEndpoints
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private readonly DashboardRoutes _routes;
+    private const string ListEndpointName = "ErrorTracker.Dashboard.List";
+
     private readonly IAntiforgery _antiforgery;
     private readonly int _pageSize;
     private readonly TimeProvider _time;
 
-    private DashboardEndpoints(DashboardRoutes routes, IAntiforgery antiforgery, int pageSize, TimeProvider time)
+    private DashboardEndpoints(IAntiforgery antiforgery, int pageSize, TimeProvider time)
     {
-        _routes = routes;
         _antiforgery = antiforgery;
         _pageSize = pageSize;
         _time = time;
@@ -44,12 +44,12 @@ internal sealed class DashboardEndpoints
 
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix, int pageSize, TimeProvider time)
     {
-        var dashboard = new DashboardEndpoints(new DashboardRoutes(prefix), DashboardAntiforgery.Resolve(endpoints.ServiceProvider, prefix), pageSize, time);
+        var dashboard = new DashboardEndpoints(DashboardAntiforgery.Resolve(endpoints.ServiceProvider), pageSize, time);
         var group = endpoints.MapGroup(prefix);
         group.AddEndpointFilter<DashboardGuard>();
-        group.WithMetadata(new ExcludeFromDescriptionAttribute());
+        group.WithMetadata(new ExcludeFromDescriptionAttribute(), DashboardEndpointMetadata.Instance);
 
-        group.MapGet("/", dashboard.ListPageAsync);
+        group.MapGet("/", dashboard.ListPageAsync).WithName(ListEndpointName);
         group.MapGet("/{hash}", dashboard.DetailPageAsync);
         group.MapPost("/{hash}/delete", (string hash, HttpContext http) => dashboard.ChangeFromFormAsync(hash, http, Change.Delete));
         group.MapPost("/{hash}/resolve", (string hash, HttpContext http) => dashboard.ChangeFromFormAsync(hash, http, Change.Resolve));
@@ -89,12 +89,13 @@ internal sealed class DashboardEndpoints
         var tokens = _antiforgery.GetAndStoreTokens(http);
         return await RenderAsync<ListPage>(http, StatusCodes.Status200OK, new()
         {
-            [nameof(ListPage.Prefix)] = _routes.Prefix,
+            [nameof(ListPage.Prefix)] = Routes(http).Prefix,
             [nameof(ListPage.Query)] = query,
             [nameof(ListPage.Page)] = page,
             [nameof(ListPage.Days)] = days,
             [nameof(ListPage.Today)] = today,
             [nameof(ListPage.ChartDays)] = ListChartDays,
+            [nameof(ListPage.DefaultPageSize)] = _pageSize,
             [nameof(ListPage.AntiforgeryField)] = tokens.FormFieldName,
             [nameof(ListPage.AntiforgeryToken)] = tokens.RequestToken,
         }).ConfigureAwait(false);
@@ -116,7 +117,7 @@ internal sealed class DashboardEndpoints
         var tokens = _antiforgery.GetAndStoreTokens(http);
         return await RenderAsync<DetailPage>(http, StatusCodes.Status200OK, new()
         {
-            [nameof(DetailPage.Prefix)] = _routes.Prefix,
+            [nameof(DetailPage.Prefix)] = Routes(http).Prefix,
             [nameof(DetailPage.Detail)] = detail,
             [nameof(DetailPage.Recent)] = recent,
             [nameof(DetailPage.Days)] = days,
@@ -142,7 +143,8 @@ internal sealed class DashboardEndpoints
         }
 
         // Post/redirect/get: a reload of the next page repeats nothing.
-        return new SeeOther(change == Change.Delete ? _routes.List : _routes.Detail(hash));
+        var routes = Routes(http);
+        return new SeeOther(change == Change.Delete ? routes.List : routes.Detail(hash));
     }
 
     private async Task<IResult> ChangeFromApiAsync(string hash, HttpContext http, Change change)
@@ -203,10 +205,10 @@ internal sealed class DashboardEndpoints
         };
     }
 
-    private Task<IResult> MessageAsync(HttpContext http, int status, string title, string message) =>
+    private static Task<IResult> MessageAsync(HttpContext http, int status, string title, string message) =>
         RenderAsync<MessagePage>(http, status, new()
         {
-            [nameof(MessagePage.Prefix)] = _routes.Prefix,
+            [nameof(MessagePage.Prefix)] = Routes(http).Prefix,
             [nameof(MessagePage.Title)] = title,
             [nameof(MessagePage.Message)] = message,
         });
@@ -222,6 +224,15 @@ internal sealed class DashboardEndpoints
             return output.ToHtmlString();
         }).ConfigureAwait(false);
         return Results.Content("<!DOCTYPE html>\n" + html, "text/html; charset=utf-8", statusCode: status);
+    }
+
+    // Where the dashboard is for this request: below the path base and any group it was mapped on, which the
+    // configured prefix alone does not say.
+    private static DashboardRoutes Routes(HttpContext http)
+    {
+        var list = http.RequestServices.GetRequiredService<LinkGenerator>().GetPathByName(http, ListEndpointName, values: null)
+            ?? throw new InvalidOperationException("The dashboard's list endpoint is not mapped.");
+        return new DashboardRoutes(list.TrimEnd('/'));
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);

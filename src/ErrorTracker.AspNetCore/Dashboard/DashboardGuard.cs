@@ -57,7 +57,7 @@ internal sealed class DashboardGuard : IEndpointFilter
     {
         if (http.RequestServices.GetService<IViewPermission>() is { } permission)
         {
-            var viewer = new ViewerContext(http.User, http.Connection.RemoteIpAddress, http.RequestServices);
+            var viewer = new ViewerContext(http.User, http.Connection.RemoteIpAddress, http.RequestServices) { Host = http.Request.Host.Host };
             return await permission.IsAllowedAsync(viewer, http.RequestAborted).ConfigureAwait(false);
         }
 

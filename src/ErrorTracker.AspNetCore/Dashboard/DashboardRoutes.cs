@@ -27,8 +27,8 @@ internal sealed record DashboardRoutes(string Prefix)
 
     public static bool IsApi(PathString path) => path.Value?.Contains(ApiSegment + "/", StringComparison.Ordinal) == true;
 
-    /// <summary>The list's address for a query, keeping only the filters that are set.</summary>
-    public string ListPage(ErrorQuery query, int page)
+    /// <summary>The list's address for a query, keeping only the filters that are set, and the page size when it is not the default.</summary>
+    public string ListPage(ErrorQuery query, int page, int defaultPageSize)
     {
         var parameters = new List<KeyValuePair<string, string?>>();
         void Add(string name, string? value)
@@ -45,6 +45,11 @@ internal sealed record DashboardRoutes(string Prefix)
         Add("exception", query.ExceptionName);
         Add("status", query.Status?.ToString().ToLowerInvariant());
         Add("q", query.Search);
+        if (query.PageSize != defaultPageSize)
+        {
+            Add("pageSize", query.PageSize.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (page != 1)
         {
             Add("page", page.ToString(CultureInfo.InvariantCulture));
@@ -78,13 +83,18 @@ internal sealed record DashboardRoutes(string Prefix)
         ErrorStatus? status = null;
         if (values.TryGetValue("status", out var statusText) && !string.IsNullOrEmpty(statusText))
         {
-            if (!Enum.TryParse<ErrorStatus>(statusText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(statusText, out _))
+            // One value, spelled out: Enum.TryParse would also take "0", or "unresolved,resolved" as flags.
+            status = statusText.Count == 1 ? statusText.ToString().ToLowerInvariant() switch
+            {
+                "unresolved" => ErrorStatus.Unresolved,
+                "resolved" => ErrorStatus.Resolved,
+                _ => null,
+            } : null;
+            if (status is null)
             {
                 error = "'status' must be 'unresolved' or 'resolved'.";
                 return false;
             }
-
-            status = parsed;
         }
 
         query = new ErrorQuery

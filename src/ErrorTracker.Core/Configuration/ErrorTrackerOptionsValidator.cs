@@ -13,6 +13,9 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
     public ErrorTrackerOptionsValidator(IEnumerable<INotifier> registeredNotifiers) =>
         _registeredNotifiers = registeredNotifiers.Count();
 
+    private const int MaxRequestBodyLimit = 16 * 1024 * 1024;
+
+    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ErrorTrackerOptions options)
     {
         var failures = new List<string>();
@@ -36,10 +39,15 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         AtLeast(failures, nameof(options.MaxValueNodes), options.MaxValueNodes, 1);
         AtLeast(failures, nameof(options.SourceContextLines), options.SourceContextLines, 0);
         AtLeast(failures, nameof(options.MaxRequestBodyLength), options.MaxRequestBodyLength, 0);
+        if (options.MaxRequestBodyLength > MaxRequestBodyLimit)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxRequestBodyLength)} must be at most {MaxRequestBodyLimit} (was {options.MaxRequestBodyLength}): a failing request's body is kept in memory.");
+        }
+
         AtLeast(failures, nameof(options.MaxNotificationsPerMinute), options.MaxNotificationsPerMinute, 0);
         AtLeast(failures, nameof(options.DeliveryAttempts), options.DeliveryAttempts, 1);
-        Positive(failures, nameof(options.NotificationQuietPeriod), options.NotificationQuietPeriod);
-        Positive(failures, nameof(options.TicketQuietPeriod), options.TicketQuietPeriod);
+        QuietPeriod(failures, nameof(options.NotificationQuietPeriod), options.NotificationQuietPeriod);
+        QuietPeriod(failures, nameof(options.TicketQuietPeriod), options.TicketQuietPeriod);
         if (options.DeliveryRetryDelay < TimeSpan.Zero)
         {
             failures.Add($"{Prefix}{nameof(options.DeliveryRetryDelay)} must not be negative (was {options.DeliveryRetryDelay}).");
@@ -85,11 +93,11 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void Positive(List<string> failures, string key, TimeSpan value)
+    private static void QuietPeriod(List<string> failures, string key, TimeSpan value)
     {
-        if (value <= TimeSpan.Zero)
+        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(365))
         {
-            failures.Add($"{Prefix}{key} must be longer than zero (was {value}).");
+            failures.Add($"{Prefix}{key} must be longer than zero and at most 365 days (was {value}).");
         }
     }
 

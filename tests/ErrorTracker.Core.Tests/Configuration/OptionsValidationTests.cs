@@ -43,6 +43,13 @@ public sealed class OptionsValidationTests
         failures.Should().Contain(f => f.StartsWith("ErrorTracker:ShutdownTimeout", StringComparison.Ordinal));
     }
 
+    [Test]
+    public void A_request_body_limit_past_16_MiB_is_refused()
+    {
+        FluentActions.Invoking(() => ErrorTracker.Init(o => o.MaxRequestBodyLength = int.MaxValue))
+            .Should().Throw<OptionsValidationException>().WithMessage("*ErrorTracker:MaxRequestBodyLength must be at most 16777216*");
+    }
+
     [TestCase("/")]
     [TestCase("//")]
     public void A_dashboard_prefix_at_the_root_is_refused(string prefix)
