@@ -14,10 +14,13 @@ internal static class SlackText
     /// <summary>Traceback characters shown at most.</summary>
     public const int ExcerptLength = 1_500;
 
+    /// <summary>Subject characters shown at most: the pipeline's subjects are shorter, a custom one may not be.</summary>
+    public const int SubjectLength = 300;
+
     public static string For(ErrorNotification notification)
     {
         var format = TextFormat.Slack;
-        var text = new StringBuilder(format.Code(notification.Subject)).Append('\n');
+        var text = new StringBuilder(format.Code(PlainText.Cut(notification.Subject, SubjectLength))).Append('\n');
         if (notification.HeldBack > 0)
         {
             text.Append(notification.HeldBack.ToString("N0", CultureInfo.InvariantCulture))
