@@ -205,6 +205,20 @@ public sealed class ConfigurationTests
         failure.Which.Message.Should().Contain("ErrorTracker:GitHub:Repository is required.").And.NotContain(Token);
     }
 
+    [Test]
+    public async Task A_host_refuses_to_start_with_an_invalid_webhook_notifier()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ErrorTracker:Webhook:Url"] = "hooks/relative" });
+        builder.Services.AddErrorTracker(options => options.SendNotification = true).AddWebhookNotifier(builder.Configuration);
+        using var host = builder.Build();
+
+        var failure = await FluentActions.Awaiting(() => host.StartAsync()).Should().ThrowAsync<OptionsValidationException>();
+
+        failure.Which.Message.Should().Contain("ErrorTracker:Webhook:Url must be an absolute http or https address (it is relative).");
+    }
+
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 

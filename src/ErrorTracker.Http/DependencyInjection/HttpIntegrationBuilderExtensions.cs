@@ -19,6 +19,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public static class HttpIntegrationBuilderExtensions
 {
+    private const int MaxAnswerBytes = 1024 * 1024;
+
     private static readonly string UserAgent =
         $"ErrorTracker.Http/{typeof(WebhookNotifier).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"}";
 
@@ -116,6 +118,10 @@ public static class HttpIntegrationBuilderExtensions
             {
                 client.Timeout = timeout(provider.GetRequiredService<IOptions<TOptions>>().Value);
                 client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+
+                // Answers are read whole; the ones these services give are a few kilobytes, so a misbehaving
+                // endpoint cannot make the tracker buffer the default 2 GB.
+                client.MaxResponseContentBufferSize = MaxAnswerBytes;
             })
             .RemoveAllLoggers()
             .AddLogger(provider => new RedactingHttpLogger(
