@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -70,7 +69,7 @@ internal sealed class JsonEndpoint
         }
     }
 
-    /// <summary>Throws <see cref="InvalidDataException"/> naming the service, for an answer that lacks what was expected.</summary>
+    /// <summary>The exception to throw, naming the service, for a successful answer that lacks what was expected.</summary>
     public InvalidDataException UnexpectedAnswer(Uri address, string operation, string expected) =>
         new($"{_service} accepted the request to {operation} ({Where(address)}) but its answer has no {expected}.");
 
