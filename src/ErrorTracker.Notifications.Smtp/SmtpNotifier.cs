@@ -67,7 +67,10 @@ public sealed partial class SmtpNotifier : INotifier
 
             await client.SendAsync(message, deadline.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        // MailKit's own per-operation timeout and the deadline over the whole exchange race each other: either way
+        // the failure names the server and the time it had.
+        catch (Exception exception) when (exception is TimeoutException
+            || (exception is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             throw new TimeoutException($"The SMTP server {options.Host}:{options.Port} did not accept the notification within {options.Timeout}.", exception);
         }
