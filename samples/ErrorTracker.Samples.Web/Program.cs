@@ -9,6 +9,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 builder.Services.AddErrorTracker(builder.Configuration.GetSection("ErrorTracker"))
     .UseSqlite(builder.Configuration.GetConnectionString("Errors") ?? "Data Source=errors.db")
+    // Idle until configured: ErrorTracker__Smtp__Host and ErrorTracker__SendNotification=true turn mail on (see the README).
+    .AddSmtpNotifier(builder.Configuration.GetSection("ErrorTracker:Smtp"))
     // Only requests from this machine may see the dashboard: fine for development, never behind a proxy.
     .UseViewPermission<LoopbackPermission>();
 builder.Services.AddSingleton<ReportService>();
