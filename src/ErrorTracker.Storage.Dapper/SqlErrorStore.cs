@@ -572,11 +572,11 @@ public sealed class SqlErrorStore : IErrorStore
     /// <summary>
     /// The claim of one delivery channel, whose flag and last time columns are named here, never by a caller:
     /// free when not delivered since created or resolved, or, with <c>@Repeat</c>, when last delivered at or
-    /// before <c>@Cutoff</c>.
+    /// before <c>@Cutoff</c> or at an unknown time (flagged by schema version 2 or by hand).
     /// </summary>
     private static string ClaimStatement(SqlTableNames tables, SqlDialect dialect, string flag, string lastAt) => $"""
         UPDATE {tables.Groups} SET {flag} = {dialect.TrueLiteral}, {lastAt} = @Now
-        WHERE hash = @Hash AND ({flag} = {dialect.FalseLiteral} OR (@Repeat AND {lastAt} <= @Cutoff))
+        WHERE hash = @Hash AND ({flag} = {dialect.FalseLiteral} OR (@Repeat AND ({lastAt} IS NULL OR {lastAt} <= @Cutoff)))
         """;
 
     /// <summary>

@@ -167,7 +167,7 @@ public sealed class ErrorTrackerOptions
     /// <summary>Whether notifications are sent (upstream's <c>APP_ERROR_SEND_NOTIFICATION</c>). Default: <see langword="false"/>.</summary>
     public bool SendNotification { get; set; }
 
-    /// <summary>Who is notified (upstream's <c>APP_ERROR_RECIPIENT_EMAIL</c>). No recipients, no notification. Default: none.</summary>
+    /// <summary>Who is mailed (upstream's <c>APP_ERROR_RECIPIENT_EMAIL</c>); without recipients no mail is sent, while notifiers that need none (webhooks) still notify. Default: none.</summary>
     public IList<string> RecipientEmails { get; set; } = [];
 
     /// <summary>The subject prefix (upstream's <c>APP_ERROR_SUBJECT_PREFIX</c>). Default: empty.</summary>

@@ -59,7 +59,8 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         _recipients = options.RecipientEmails.Where(r => !string.IsNullOrWhiteSpace(r)).ToArray();
         _notificationPolicy = options.NotificationOnce ? DeliveryPolicy.FirstOccurrence : options.NotificationPolicy;
         _ticketPolicy = options.TicketOnce ? DeliveryPolicy.FirstOccurrence : options.TicketPolicy;
-        if (options.SendNotification && _recipients.Length > 0)
+        // Recipients are an email matter: a webhook needs none, and the mail notifier sends nothing without them.
+        if (options.SendNotification)
         {
             foreach (var notifier in notifiers)
             {

@@ -143,7 +143,8 @@ public sealed class InMemoryErrorStore : IErrorStore
             var (delivered, last) = channel == DeliveryChannel.Notification
                 ? (record.NotificationSent, record.LastNotifiedOn)
                 : (record.TicketRaised, record.LastTicketUpdateOn);
-            if (delivered && (repeatAfter is not { } quiet || last is not { } previous || previous > now - quiet))
+            // A delivery of unknown time (flagged by an older schema or by hand) counts as long past.
+            if (delivered && (repeatAfter is not { } quiet || (last is { } previous && previous > now - quiet)))
             {
                 return Task.FromResult(false);
             }

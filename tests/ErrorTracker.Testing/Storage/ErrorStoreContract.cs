@@ -232,6 +232,20 @@ public abstract class ErrorStoreContract
     }
 
     [Test]
+    public async Task A_delivery_flagged_without_a_time_repeats_with_a_quiet_period_only()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("flagged by hand");
+        await store.SaveAsync([Occurrence(hash, Epoch)], None);
+        // Flagged with no time, as schema version 2 or an UpdateAsync leaves a group: the last delivery is long past.
+        await store.UpdateAsync(hash, new ErrorRecordUpdate { NotificationSent = true }, None);
+
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch, null, None)).Should().BeFalse();
+        (await store.TryClaimDeliveryAsync(hash, DeliveryChannel.Notification, Epoch, TimeSpan.FromHours(1), None)).Should().BeTrue();
+        (await store.GetAsync(hash, None))!.Record.LastNotifiedOn.Should().Be(Epoch);
+    }
+
+    [Test]
     public async Task Notification_and_ticket_are_claimed_independently()
     {
         var store = await CreateStoreAsync();
