@@ -1,5 +1,6 @@
 using ErrorTracking.Storage.Tests.Support;
 using ErrorTracking.Testing.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static ErrorTracking.Testing.TestEvents;
 
@@ -41,6 +42,65 @@ public sealed class PostgresErrorStoreTests : SqlErrorStoreContract
 
         (await first.GetAsync(hash, CancellationToken.None))!.Record.Count.Should().Be(1_000);
         (await first.ListAsync(new ErrorQuery(), CancellationToken.None)).TotalCount.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Two_app_instances_failing_the_same_way_at_the_same_moment_send_one_notification()
+    {
+        var server = await PostgresServer.RequireAsync();
+        var connectionString = await server.CreateDatabaseAsync();
+        var sent = new SentNotifications();
+        ServiceProvider Instance()
+        {
+            var services = new ServiceCollection();
+            services.AddErrorTracker(o =>
+            {
+                o.Store = SqlErrorStore.ForPostgres(Track(NpgsqlDataSource.Create(connectionString)));
+                o.SendNotification = true;
+                o.Notifiers.Add(sent);
+                // Each round is its own failure.
+                o.Fingerprint = e => e.Message;
+            });
+            return services.BuildServiceProvider();
+        }
+
+        await using var first = Instance();
+        await using var second = Instance();
+        var trackers = new[] { first.GetRequiredService<IErrorTracker>(), second.GetRequiredService<IErrorTracker>() };
+        const int Rounds = 10;
+        for (var round = 0; round < Rounds; round++)
+        {
+            using var start = new Barrier(2);
+            var message = $"Payment gateway unreachable, round {round}";
+            await Task.WhenAll(trackers.Select(tracker => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                tracker.RecordException(new TimeoutException(message));
+            })));
+            foreach (var tracker in trackers)
+            {
+                (await tracker.FlushAsync(TimeSpan.FromSeconds(20))).Should().BeTrue();
+            }
+        }
+
+        sent.Subjects.Should().HaveCount(Rounds, "each failure is notified once between the two instances, not once by each");
+        sent.Subjects.Should().OnlyHaveUniqueItems();
+        var store = SqlErrorStore.ForPostgres(Track(NpgsqlDataSource.Create(connectionString)));
+        (await store.ListAsync(new ErrorQuery { PageSize = 50 }, CancellationToken.None)).Items.Should().HaveCount(Rounds)
+            .And.OnlyContain(r => r.Count == 2 && r.NotificationSent);
+    }
+
+    private sealed class SentNotifications : ErrorTracking.Notification.INotifier
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _subjects = new();
+
+        public IReadOnlyList<string> Subjects => [.. _subjects];
+
+        public Task NotifyAsync(ErrorTracking.Notification.ErrorNotification notification, CancellationToken cancellationToken)
+        {
+            _subjects.Enqueue(notification.Subject);
+            return Task.CompletedTask;
+        }
     }
 
     [Test]

@@ -247,20 +247,22 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
     private async Task DispatchAsync(ErrorRecord record, ErrorEvent occurrence)
     {
         var now = _time.GetUtcNow();
-        if (_notifiers.Count > 0
-            && await _store.TryClaimDeliveryAsync(record.Hash, DeliveryChannel.Notification, now, RepeatAfter(_notificationPolicy, _options.NotificationQuietPeriod), _stopping.Token)
-                .ConfigureAwait(false))
+        if (_notifiers.Count > 0 && await ClaimAsync(record.Hash, DeliveryChannel.Notification, now, _notificationPolicy, _options.NotificationQuietPeriod).ConfigureAwait(false))
         {
             Notify(Build(record, occurrence), now);
         }
 
-        if (_ticketing.Count > 0
-            && await _store.TryClaimDeliveryAsync(record.Hash, DeliveryChannel.Ticket, now, RepeatAfter(_ticketPolicy, _options.TicketQuietPeriod), _stopping.Token)
-                .ConfigureAwait(false))
+        if (_ticketing.Count > 0 && await ClaimAsync(record.Hash, DeliveryChannel.Ticket, now, _ticketPolicy, _options.TicketQuietPeriod).ConfigureAwait(false))
         {
             Ticket(record, occurrence);
         }
     }
+
+    // Under EveryOccurrence the claim only records when the group was last delivered: another instance claiming
+    // at the same instant must not suppress this occurrence's delivery.
+    private async Task<bool> ClaimAsync(string hash, DeliveryChannel channel, DateTimeOffset now, DeliveryPolicy policy, TimeSpan quietPeriod) =>
+        await _store.TryClaimDeliveryAsync(hash, channel, now, RepeatAfter(policy, quietPeriod), _stopping.Token).ConfigureAwait(false)
+        || policy == DeliveryPolicy.EveryOccurrence;
 
     // Every occurrence claims with no quiet period at all, which still records when the group was last delivered.
     private static TimeSpan? RepeatAfter(DeliveryPolicy policy, TimeSpan quietPeriod) => policy switch
