@@ -68,6 +68,10 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         var application = options.ApplicationName ?? Assembly.GetEntryAssembly()?.GetName().Name;
         _capturer = new EventCapturer(renderer, frames, options.CaptureStaticFields ? new StaticFieldReader(renderer) : null,
             contextBuilders, time, application, options.IncludeMessageInFingerprint, options.Fingerprint, _logger);
+        _delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, time, _logger, _capturer.Describe);
+        _writer = new BackgroundWriter(options, store, _delivery, _counters, _logger, _capturer.Describe);
+        _shutdownTimeout = options.ShutdownTimeout;
+        _metrics = new TrackerMetrics(_counters, () => _writer.QueueLength);
         AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
         if (options.CaptureUnhandledExceptions)
         {
@@ -75,11 +79,6 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             TaskScheduler.UnobservedTaskException += OnUnobservedTaskException;
             AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         }
-
-        _delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, time, _logger, _capturer.Describe);
-        _writer = new BackgroundWriter(options, store, _delivery, _counters, _logger, _capturer.Describe);
-        _shutdownTimeout = options.ShutdownTimeout;
-        _metrics = new TrackerMetrics(_counters, () => _writer.QueueLength);
     }
 
     /// <summary>The store occurrences are written to.</summary>
@@ -212,8 +211,8 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             return false;
         }
 
-        var left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        return await _delivery.FlushAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        return await _delivery.FlushAsync(left == Timeout.InfiniteTimeSpan || left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -76,7 +76,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         _jobs = Channel.CreateBounded<(ErrorRecord, ErrorEvent)>(new BoundedChannelOptions(QueueCapacity)
         {
             SingleReader = true,
-            FullMode = BoundedChannelFullMode.DropWrite,
+            FullMode = BoundedChannelFullMode.Wait,
         });
         _loop = _notifiers.Count + _ticketing.Count == 0 ? Task.CompletedTask : Task.Run(RunAsync);
 
@@ -159,14 +159,17 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
     {
         _jobs.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _loop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var lane in Lanes())
         {
             await lane.DisposeAsync().ConfigureAwait(false);
         }
 
-        _stopping.Dispose();
-        _referenceLock.Dispose();
+        var abandoned = Interlocked.Read(ref _accepted) - Interlocked.Read(ref _finished);
+        if (abandoned > 0)
+        {
+            TrackerLog.ShutdownLost(_logger, abandoned, TimeSpan.Zero);
+        }
     }
 
     private IEnumerable<DeliveryLane> Lanes() => _notifiers.Select(n => n.Lane).Concat(_ticketing.Select(t => t.Lane));
@@ -179,6 +182,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        ErrorTracker.MarkInsideTracker();
         var reader = _jobs.Reader;
         try
         {
@@ -258,11 +262,12 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         }
     }
 
-    // Under EveryOccurrence the claim only records when the group was last delivered: another instance claiming
-    // at the same instant must not suppress this occurrence's delivery.
+    // Under EveryOccurrence a notification's claim only records when the group was last notified: another instance
+    // claiming at the same instant must not suppress this occurrence's mail. A ticket's claim always decides, or two
+    // instances would raise two tickets for one new group; at worst a comment is skipped in such a race.
     private async Task<bool> ClaimAsync(string hash, DeliveryChannel channel, DateTimeOffset now, DeliveryPolicy policy, TimeSpan quietPeriod) =>
         await _store.TryClaimDeliveryAsync(hash, channel, now, RepeatAfter(policy, quietPeriod), _stopping.Token).ConfigureAwait(false)
-        || policy == DeliveryPolicy.EveryOccurrence;
+        || (policy == DeliveryPolicy.EveryOccurrence && channel == DeliveryChannel.Notification);
 
     // Every occurrence claims with no quiet period at all, which still records when the group was last delivered.
     private static TimeSpan? RepeatAfter(DeliveryPolicy policy, TimeSpan quietPeriod) => policy switch
@@ -389,21 +394,31 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         foreach (var (ticketing, lane) in _ticketing)
         {
             Interlocked.Increment(ref _accepted);
+            var raised = new System.Runtime.CompilerServices.StrongBox<string?>();
             var posted = lane.TryPost(new DeliveryLane.Delivery(
                 record.Hash,
-                token => RaiseOrUpdateAsync(ticketing, record, occurrence, token),
+                token => RaiseOrUpdateAsync(ticketing, record, occurrence, raised, token),
                 // A ticket that could not be raised must be tried again by the group's next occurrence.
                 () => _store.UpdateAsync(record.Hash, new ErrorRecordUpdate { TicketRaised = false }, CancellationToken.None)));
             if (!posted)
             {
                 TrackerLog.DeliveryDropped(_logger, ticketing.Name, record.Hash);
+                // Give the claim back, as a delivery given up does.
+                _ = _store.UpdateAsync(record.Hash, new ErrorRecordUpdate { TicketRaised = false }, CancellationToken.None);
                 OnFinished();
             }
         }
     }
 
-    private async Task RaiseOrUpdateAsync(ITicketing ticketing, ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
+    private async Task RaiseOrUpdateAsync(ITicketing ticketing, ErrorRecord record, ErrorEvent occurrence,
+        System.Runtime.CompilerServices.StrongBox<string?> raisedBefore, CancellationToken cancellationToken)
     {
+        if (raisedBefore.Value is { } pending)
+        {
+            await StoreReferenceAsync(ticketing, record, pending, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         // The stored reference, not the one read when the occurrence was saved: another instance may have raised
         // the ticket since.
         var current = (await _store.GetAsync(record.Hash, cancellationToken).ConfigureAwait(false))?.Record ?? record;
@@ -413,7 +428,12 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
             return;
         }
 
-        var raised = await ticketing.RaiseTicketAsync(record, occurrence, cancellationToken).ConfigureAwait(false);
+        var raised = raisedBefore.Value = await ticketing.RaiseTicketAsync(record, occurrence, cancellationToken).ConfigureAwait(false);
+        await StoreReferenceAsync(ticketing, record, raised, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StoreReferenceAsync(ITicketing ticketing, ErrorRecord record, string raised, CancellationToken cancellationToken)
+    {
         await _referenceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

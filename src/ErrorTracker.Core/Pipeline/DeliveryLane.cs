@@ -17,7 +17,7 @@ internal sealed class DeliveryLane : IAsyncDisposable
     private readonly Channel<Delivery> _queue = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(Capacity)
     {
         SingleReader = true,
-        FullMode = BoundedChannelFullMode.DropWrite,
+        FullMode = BoundedChannelFullMode.Wait,
     });
 
     private readonly string _target;
@@ -55,8 +55,12 @@ internal sealed class DeliveryLane : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stopping.Dispose();
+        // A target that ignores cancellation must not hold the host's shutdown hostage.
+        await _loop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_loop.IsCompleted)
+        {
+            _stopping.Dispose();
+        }
     }
 
     /// <summary>Lets the queued deliveries finish (retries included) until <paramref name="timeout"/>, then stops.</summary>
@@ -68,6 +72,7 @@ internal sealed class DeliveryLane : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        ErrorTracker.MarkInsideTracker();
         try
         {
             await foreach (var delivery in _queue.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
@@ -75,6 +80,10 @@ internal sealed class DeliveryLane : IAsyncDisposable
                 try
                 {
                     await DeliverAsync(delivery).ConfigureAwait(false);
+                }
+                catch (Exception) when (!_stopping.IsCancellationRequested)
+                {
+                    // A logger that throws must not end the lane.
                 }
                 finally
                 {
@@ -90,7 +99,7 @@ internal sealed class DeliveryLane : IAsyncDisposable
 
     private async Task DeliverAsync(Delivery delivery)
     {
-        var delay = _retryDelay;
+        var delay = _retryDelay > MaxRetryDelay ? MaxRetryDelay : _retryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
