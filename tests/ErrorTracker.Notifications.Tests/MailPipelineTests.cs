@@ -346,6 +346,66 @@ public sealed class MailPipelineTests(PipelineStore storeKind)
         app.Logs.Entries.Should().NotContain(e => e.Message.Contains("gave up", StringComparison.Ordinal));
     }
 
+    [Test]
+    public async Task A_mail_given_up_on_is_sent_by_the_groups_next_occurrence()
+    {
+        var port = Loopback.ClosedPort();
+        await using var app = Start(port, o =>
+        {
+            o.DeliveryAttempts = 2;
+            o.DeliveryRetryDelay = TimeSpan.FromSeconds(1);
+        });
+        var secret = NewSecret();
+
+        var hash = Occur(app.Tracker, secret);
+        await app.FlushDrivingTheClockAsync();
+        app.Logs.Entries.Should().ContainSingle(e => e.Message.Contains("gave up", StringComparison.Ordinal));
+        (await app.Store.GetAsync(hash, CancellationToken.None))!.Record.NotificationSent.Should().BeFalse("no mail went out for the group");
+
+        await using var server = await SmtpTestServer.StartAsync(port: port);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        Occur(app.Tracker, secret);
+        await app.FlushAsync();
+
+        server.Messages.Should().ContainSingle().Which.Should().Match<ReceivedMessage>(m => Occurrences(m) == 2);
+    }
+
+    [Test]
+    public async Task A_summary_given_up_on_leaves_its_groups_to_be_mailed_by_their_next_occurrence()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        await using var app = Start(server, o =>
+        {
+            o.MaxNotificationsPerMinute = 1;
+            o.Fingerprint = e => e.Message;
+            o.DeliveryAttempts = 2;
+            o.DeliveryRetryDelay = TimeSpan.FromSeconds(1);
+        });
+        var secret = NewSecret();
+        Occur(app.Tracker, secret, "Order apple is closed");
+        var held = Occur(app.Tracker, secret, "Order banana is closed");
+        await app.FlushAsync();
+        server.Messages.Should().ContainSingle();
+
+        // The summary for banana is refused at both of its attempts.
+        server.RejectNextMessages(2);
+        (await app.Clock.WaitForPendingTimerAsync(Wait)).Should().Be(TimeSpan.FromMinutes(1));
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        (await app.Clock.WaitForPendingTimerAsync(Wait)).Should().Be(TimeSpan.FromSeconds(1), "the summary's first attempt was refused");
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        await app.FlushAsync();
+        (server.Rejected, server.Messages.Count).Should().Be((2, 1));
+        (await app.Store.GetAsync(held, CancellationToken.None))!.Record.NotificationSent.Should().BeFalse("no mail about banana went out");
+
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        Occur(app.Tracker, secret, "Order banana is closed");
+        await app.FlushAsync();
+
+        server.Messages.Should().HaveCount(2);
+        server.Messages[1].Message.Subject.Should().Be("[Shop] System.InvalidOperationException: Order banana is closed");
+        Occurrences(server.Messages[1]).Should().Be(2);
+    }
+
     private static string NewSecret() => "S3cr3t-" + Guid.NewGuid().ToString("N");
 
     private static long Occurrences(ReceivedMessage message) =>
