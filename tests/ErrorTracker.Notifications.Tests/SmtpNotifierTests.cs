@@ -113,6 +113,23 @@ public sealed class SmtpNotifierTests
     }
 
     [Test]
+    public async Task A_message_the_server_refuses_for_now_fails_with_its_transient_code_and_the_next_one_is_accepted()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        var notification = await RecordedFailure.NotificationAsync();
+        var notifier = Notifier(server.Port);
+        server.RejectNextMessages(1);
+
+        var sending = () => notifier.NotifyAsync(notification, CancellationToken.None);
+
+        (await sending.Should().ThrowAsync<MailKit.Net.Smtp.SmtpCommandException>()).Which.StatusCode.Should().Be((MailKit.Net.Smtp.SmtpStatusCode)451);
+        server.Messages.Should().BeEmpty();
+        await notifier.NotifyAsync(notification, CancellationToken.None);
+        server.Messages.Should().ContainSingle();
+        (server.Rejected, server.Sessions).Should().Be((1, 2));
+    }
+
+    [Test]
     public async Task A_server_that_is_down_fails_at_once()
     {
         var notification = await RecordedFailure.NotificationAsync();

@@ -322,7 +322,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         }
 
         _sentInWindow++;
-        Post(notification);
+        Post(notification, [notification.Record.Hash]);
     }
 
     private void OpenWindow(DateTimeOffset now)
@@ -363,6 +363,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
             HtmlBody = "<!DOCTYPE html><html><body><pre style=\"white-space:pre-wrap\">" + System.Net.WebUtility.HtmlEncode(text.ToString()) + "</pre></body></html>",
             HeldBack = _heldBackCount,
         };
+        string[] listed = [.. _heldBack.Select(held => held.Record.Hash).Distinct(StringComparer.Ordinal)];
         _heldBack.Clear();
         _heldBackCount = 0;
         if (now - _windowStart >= CapWindow)
@@ -372,20 +373,34 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         }
 
         _sentInWindow++;
-        Post(summary);
+        Post(summary, listed);
     }
 
-    private void Post(ErrorNotification notification)
+    // The groups are those whose claim the notification stands for: a notification that is given up gives their
+    // claims back, so that the groups' next occurrences notify again (as a ticket that could not be raised is raised
+    // by the next one) instead of the store saying they were notified when no one was.
+    private void Post(ErrorNotification notification, IReadOnlyList<string> groups)
     {
         foreach (var (notifier, lane) in _notifiers)
         {
             Interlocked.Increment(ref _accepted);
-            var posted = lane.TryPost(new DeliveryLane.Delivery(notification.Record.Hash, token => notifier.NotifyAsync(notification, token)));
+            var posted = lane.TryPost(new DeliveryLane.Delivery(
+                notification.Record.Hash,
+                token => notifier.NotifyAsync(notification, token),
+                () => ReleaseNotificationClaimsAsync(groups)));
             if (!posted)
             {
                 TrackerLog.DeliveryDropped(_logger, notifier.GetType().Name, notification.Record.Hash);
                 OnFinished();
             }
+        }
+    }
+
+    private async Task ReleaseNotificationClaimsAsync(IReadOnlyList<string> groups)
+    {
+        foreach (var hash in groups)
+        {
+            await _store.UpdateAsync(hash, new ErrorRecordUpdate { NotificationSent = false }, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -29,6 +29,9 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private readonly List<ReceivedMessage> _messages = [];
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _changed = NewSignal();
+    private int _rejectNext;
+    private int _rejected;
+    private int _sessions;
     private SmtpServer.SmtpServer? _server;
     private Task? _running;
 
@@ -54,18 +57,32 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>How many messages the server refused with a transient error (see <see cref="RejectNextMessages"/>).</summary>
+    public int Rejected => Volatile.Read(ref _rejected);
+
+    /// <summary>How many connections (SMTP sessions) clients opened, whatever became of them.</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> messages' data with <c>451</c>, a transient failure ("try again
+    /// later"), as a mail server does when it is overloaded or its disk is full; the messages are not kept.
+    /// </summary>
+    /// <param name="count">How many messages to refuse.</param>
+    public void RejectNextMessages(int count) => Volatile.Write(ref _rejectNext, count);
+
     /// <summary>Starts a server; with a user name and password it accepts mail only from a client that authenticates with them.</summary>
     /// <param name="username">The user name the server requires, or <see langword="null"/> to require none.</param>
     /// <param name="password">The password the server requires with <paramref name="username"/>.</param>
+    /// <param name="port">The loopback port to listen on (a server that comes back where it was down); 0 lets the system choose a free one.</param>
     /// <returns>The server, listening.</returns>
-    public static async Task<SmtpTestServer> StartAsync(string? username = null, string? password = null)
+    public static async Task<SmtpTestServer> StartAsync(string? username = null, string? password = null, int port = 0)
     {
         var server = new SmtpTestServer();
         var requireAuthentication = username is not null;
         var options = new SmtpServerOptionsBuilder()
             .ServerName("smtp.test")
             .Endpoint(endpoint => endpoint
-                .Endpoint(new IPEndPoint(IPAddress.Loopback, 0))
+                .Endpoint(new IPEndPoint(IPAddress.Loopback, port))
                 .AuthenticationRequired(requireAuthentication)
                 // Loopback only, and a test: no certificate to make, so authentication goes over plain text.
                 .AllowUnsecureAuthentication(requireAuthentication))
@@ -85,6 +102,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
 
         server._server = new SmtpServer.SmtpServer(options, services);
+        server._server.SessionCreated += (_, _) => Interlocked.Increment(ref server._sessions);
         server._running = server._server.StartAsync(server._stop.Token);
         var started = await Task.WhenAny(listening.Task, server._running, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
         if (started != listening.Task)
@@ -164,11 +182,34 @@ public sealed class SmtpTestServer : IAsyncDisposable
         changed.TrySetResult();
     }
 
+    private bool TryReject()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _rejectNext);
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _rejectNext, left - 1, left) == left)
+            {
+                Interlocked.Increment(ref _rejected);
+                return true;
+            }
+        }
+    }
+
     private sealed class Store(SmtpTestServer owner) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
             CancellationToken cancellationToken)
         {
+            if (owner.TryReject())
+            {
+                return new SmtpResponse(SmtpReplyCode.Aborted, "Requested action aborted: try again later");
+            }
+
             // The buffer is only valid during this call.
             var bytes = buffer.ToArray();
             using var stream = new MemoryStream(bytes);
