@@ -142,6 +142,21 @@ public sealed class TicketingPipelineTests
     }
 
     [Test]
+    public async Task Ticket_once_does_not_comment_on_a_regression_either()
+    {
+        await using var app = Start(o => o.TicketOnce = true);
+
+        var hash = app.Fail();
+        await app.FlushAsync();
+        await app.ResolveAsync(hash);
+        app.Fail();
+        await app.FlushAsync();
+
+        _github.Issues.Should().ContainSingle().Which.Comments.Should().BeEmpty("TicketOnce raises a ticket once and never updates it");
+        _github.Requests.Should().ContainSingle();
+    }
+
+    [Test]
     public async Task Two_failures_with_500_are_retried_and_the_issue_is_opened_once()
     {
         await using var app = Start(_ => { });
