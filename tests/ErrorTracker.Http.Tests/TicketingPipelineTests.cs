@@ -313,6 +313,33 @@ public sealed class TicketingPipelineTests
         tickets.Requests.Select(r => r.Path).Should().Equal("/tickets", "/tickets/OPS-7/comments");
     }
 
+    [Test]
+    [Ignore("Finding, not fixed: a raise given up by one ticketing re-arms the group's one ticket claim, so each occurrence that follows claims again and the ticketing that has its ticket comments, quiet period or not. Remove this line once the claim is kept per ticketing.")]
+    public async Task A_ticketing_that_is_down_does_not_make_the_other_comment_within_the_quiet_hour()
+    {
+        await using var down = await LoopbackServer.StartAsync(endpoints => endpoints.MapPost("/tickets", () => Results.Json(new { id = 1 })));
+        down.FailNext(1_000);
+        await using var app = TrackedApplication.Start(
+            o => o.DeliveryAttempts = 2,
+            tracker => tracker
+                .AddGitHubTicketing(ConfigureGitHub)
+                .AddWebhookTicketing(o =>
+                {
+                    o.CreateUrl = down.Url("tickets");
+                    o.UpdateUrl = down.Address + "tickets/{reference}/comments";
+                }));
+
+        for (var minute = 0; minute < 4; minute++)
+        {
+            app.Fail();
+            await app.FlushAsync();
+            app.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        down.Requests.Should().HaveCount(8, "the webhook's raise is tried again by each occurrence, twice each time");
+        _github.Issues.Should().ContainSingle().Which.Comments.Should().BeEmpty("every occurrence came within the quiet hour after the issue was opened");
+    }
+
     private TrackedApplication Start(Action<ErrorTrackerOptions> configure, Action<GitHubTicketingOptions>? github = null) =>
         TrackedApplication.Start(configure, tracker => tracker.AddGitHubTicketing(options =>
         {
