@@ -12,6 +12,9 @@ public enum DeliveryPolicy
     /// <summary>On every occurrence, as upstream does by default.</summary>
     EveryOccurrence,
 
-    /// <summary>On a group's first occurrence only, and again after it was resolved (upstream's <c>*_ONCE</c> settings).</summary>
+    /// <summary>
+    /// On a group's first occurrence only (upstream's <c>*_ONCE</c> settings): a notification again after the group
+    /// was resolved; a ticket is raised once and never updated, not even for a regression.
+    /// </summary>
     FirstOccurrence,
 }

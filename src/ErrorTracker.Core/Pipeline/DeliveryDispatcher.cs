@@ -439,7 +439,12 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         var current = (await _store.GetAsync(record.Hash, cancellationToken).ConfigureAwait(false))?.Record ?? record;
         if (TicketReferences.Parse(current.TicketReference).TryGetValue(ticketing.Name, out var reference))
         {
-            await ticketing.UpdateTicketAsync(reference, record, occurrence, cancellationToken).ConfigureAwait(false);
+            // TicketOnce raises once and never updates: a regression claims again, but adds nothing to the ticket.
+            if (_ticketPolicy != DeliveryPolicy.FirstOccurrence)
+            {
+                await ticketing.UpdateTicketAsync(reference, record, occurrence, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 

@@ -136,6 +136,21 @@ public sealed class DeliveryTests
     }
 
     [Test]
+    public async Task Ticket_once_does_not_update_the_ticket_for_a_regression_either()
+    {
+        await using var harness = new TrackerHarness(o => o.TicketOnce = true);
+
+        var hash = ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder))!;
+        await harness.FlushAsync();
+        await harness.Store.UpdateAsync(hash, new ErrorTracking.Storage.ErrorRecordUpdate { Status = ErrorTracking.Records.ErrorStatus.Resolved }, CancellationToken.None);
+        ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
+        await harness.FlushAsync();
+
+        harness.Tickets.Raised.Should().ContainSingle();
+        harness.Tickets.Updated.Should().BeEmpty("TicketOnce raises once and never updates");
+    }
+
+    [Test]
     public async Task The_default_policy_notifies_a_new_group_a_recurrence_after_the_quiet_period_and_a_regression()
     {
         await using var harness = new TrackerHarness(Notifying);
