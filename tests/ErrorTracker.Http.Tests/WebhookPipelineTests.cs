@@ -163,7 +163,6 @@ public sealed class WebhookPipelineTests
     }
 
     [Test]
-    [Ignore("Finding: the dispatcher creates no notifier lane without RecipientEmails, so the README's own example (SendNotification with a webhook, no recipients) never posts. Remove this line once a webhook notifies without e-mail recipients.")]
     public async Task The_READMEs_webhook_registration_without_recipients_posts()
     {
         await using var app = TrackedApplication.Start(

@@ -413,15 +413,33 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
             var posted = lane.TryPost(new DeliveryLane.Delivery(
                 record.Hash,
                 token => RaiseOrUpdateAsync(ticketing, record, occurrence, raised, token),
-                // A ticket that could not be raised must be tried again by the group's next occurrence.
-                () => _store.UpdateAsync(record.Hash, new ErrorRecordUpdate { TicketRaised = false }, CancellationToken.None)));
+                () => ReleaseTicketClaimAsync(record.Hash)));
             if (!posted)
             {
                 TrackerLog.DeliveryDropped(_logger, ticketing.Name, record.Hash);
                 // Give the claim back, as a delivery given up does.
-                _ = _store.UpdateAsync(record.Hash, new ErrorRecordUpdate { TicketRaised = false }, CancellationToken.None);
+                _ = ReleaseTicketClaimAsync(record.Hash);
                 OnFinished();
             }
+        }
+    }
+
+    // A group without any ticket yet must be tried again by its next occurrence. One that has a ticket somewhere keeps
+    // its claim: giving it back would make every occurrence comment on that ticket while another tracker is down; the
+    // missing one is raised at the next claim, after the quiet period.
+    private async Task ReleaseTicketClaimAsync(string hash)
+    {
+        try
+        {
+            var stored = (await _store.GetAsync(hash, CancellationToken.None).ConfigureAwait(false))?.Record;
+            if (stored is not null && TicketReferences.Parse(stored.TicketReference).Count == 0)
+            {
+                await _store.UpdateAsync(hash, new ErrorRecordUpdate { TicketRaised = false }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception failure)
+        {
+            TrackerLog.UpdateFailed(_logger, hash, _describe(failure));
         }
     }
 
