@@ -335,8 +335,14 @@ public sealed class TicketingPipelineTests
             app.Clock.Advance(TimeSpan.FromMinutes(1));
         }
 
-        down.Requests.Should().HaveCount(8, "the webhook's raise is tried again by each occurrence, twice each time");
+        down.Requests.Should().HaveCount(2, "the group has a ticket, so it keeps its claim: the webhook's raise waits for the next claim");
         _github.Issues.Should().ContainSingle().Which.Comments.Should().BeEmpty("every occurrence came within the quiet hour after the issue was opened");
+
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        app.Fail();
+        await app.FlushAsync();
+        down.Requests.Should().HaveCount(4, "after the quiet hour the missing ticket is tried again, twice");
+        _github.Issues.Should().ContainSingle().Which.Comments.Should().ContainSingle("and the existing one gets its comment");
     }
 
     private TrackedApplication Start(Action<ErrorTrackerOptions> configure, Action<GitHubTicketingOptions>? github = null) =>
