@@ -105,15 +105,12 @@ internal static class Serve
 
         Console.Out.WriteLine("Press Ctrl+C to stop.");
         Console.Out.Flush();
-        try
+        // Ends on Ctrl+C or SIGTERM (the host's console lifetime) and on the tool's own cancellation.
+        using (cancellationToken.Register(() => app.Lifetime.StopApplication()))
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 

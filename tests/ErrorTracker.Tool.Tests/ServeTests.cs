@@ -91,6 +91,24 @@ public sealed partial class ServeTests
     }
 
     [Test]
+    public async Task Allowing_remote_viewers_prints_a_loud_warning()
+    {
+        // Still bound to loopback here: the test only checks what the flag says, and sends nothing elsewhere.
+        using var process = Process.Start(ToolProcess.StartInfo(_folder, null, ["serve", "--db", Db, "--urls", "http://127.0.0.1:0", "--allow-remote"]))!;
+        string? line;
+        using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((line = await process.StandardOutput.ReadLineAsync(ready.Token)) is not null && !ServingLine().IsMatch(line))
+        {
+        }
+
+        process.Kill(entireProcessTree: true);
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        line.Should().NotBeNull("the tool announces its address");
+        errors.Should().Contain("WARNING: --allow-remote").And.Contain("ANYONE").And.Contain("without authentication");
+    }
+
+    [Test]
     public async Task Serve_needs_an_existing_database()
     {
         var result = await ToolProcess.RunAsync(_folder, "serve", "--db", Path.Combine(_folder, "none.db"));
