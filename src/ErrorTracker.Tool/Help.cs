@@ -11,7 +11,7 @@ internal static class Help
           --table-prefix <text>  The tables' prefix, when the application changed it (default errortracker_).
         Without them: the environment variables ErrorTracker__Storage__Postgres, ErrorTracker__Storage__Sqlite
         and ErrorTracker__Storage__TablePrefix, or ErrorTracker:Storage:Postgres, :Sqlite and :TablePrefix in
-        ./appsettings.json.
+        ./appsettings.json. The tool never creates a database or its tables.
         """;
 
     /// <summary>The overview.</summary>

@@ -108,6 +108,13 @@ internal static class Program
         }
 
         await using var connection = StoreConnection.Open(command, StoreConnection.LoadConfiguration());
+        if (spec.Name == "serve")
+        {
+            // Refuses a non-loopback address before touching the database.
+            Serve.CheckUrls(command.Value("--urls") ?? Serve.DefaultUrls, command.Flag("--allow-remote"));
+        }
+
+        await connection.PrepareAsync(cancellationToken).ConfigureAwait(false);
         return spec.Name switch
         {
             "list" => await Commands.ListAsync(command, connection.Store, output, cancellationToken).ConfigureAwait(false),

@@ -60,9 +60,6 @@ internal static class Serve
         var allowRemote = command.Flag("--allow-remote");
         var urls = CheckUrls(command.Value("--urls") ?? DefaultUrls, allowRemote);
 
-        // Fails early, with the tool's one-line database error, rather than on the first page view.
-        await connection.Store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls([.. urls]);

@@ -23,9 +23,11 @@ internal sealed class StoreConnection : IAsyncDisposable
     public const string TablePrefixKey = "ErrorTracker:Storage:TablePrefix";
 
     private readonly DbDataSource? _dataSource;
+    private readonly string _tablePrefix;
 
-    private StoreConnection(SqlErrorStore store, string description, DbDataSource? dataSource, string? sqliteConnectionString)
+    private StoreConnection(SqlErrorStore store, string description, DbDataSource? dataSource, string? sqliteConnectionString, string tablePrefix)
     {
+        _tablePrefix = tablePrefix;
         Store = store;
         Description = description;
         _dataSource = dataSource;
@@ -64,7 +66,9 @@ internal sealed class StoreConnection : IAsyncDisposable
             db = postgres is null ? Blank(configuration[SqliteKey]) : null;
         }
 
-        var options = new SqlStoreOptions();
+        // Never creates the schema in a database that has none (a wrong file or database must not gain tables);
+        // PrepareAsync brings an existing, older ErrorTracker schema up to date, as the application itself would.
+        var options = new SqlStoreOptions { AutoMigrate = false };
         if ((command.Value("--table-prefix") ?? Blank(configuration[TablePrefixKey])) is { } prefix)
         {
             options.TablePrefix = prefix;
@@ -109,7 +113,7 @@ internal sealed class StoreConnection : IAsyncDisposable
         var dataSource = CreateDataSource(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         var description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
-        return new StoreConnection(SqlErrorStore.ForPostgres(dataSource, options), description, dataSource, null);
+        return new StoreConnection(SqlErrorStore.ForPostgres(dataSource, options), description, dataSource, null, options.TablePrefix);
     }
 
     private static StoreConnection OpenSqlite(string db, SqlStoreOptions options)
@@ -140,7 +144,32 @@ internal sealed class StoreConnection : IAsyncDisposable
         // Opened read-write, never create: a typo must not leave an empty database behind.
         builder.Mode = SqliteOpenMode.ReadWrite;
         var connectionString = builder.ToString();
-        return new StoreConnection(SqlErrorStore.ForSqlite(connectionString, options), $"SQLite {Path.GetFullPath(file)}", null, connectionString);
+        return new StoreConnection(SqlErrorStore.ForSqlite(connectionString, options), $"SQLite {Path.GetFullPath(file)}", null, connectionString, options.TablePrefix);
+    }
+
+    /// <summary>
+    /// Checks that the database holds ErrorTracker's tables, and migrates them when they are from an older version:
+    /// a database without them is reported, never given an empty schema.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (SqliteConnectionString is not null)
+        {
+            // A file that is not SQLite at all fails here, as a database error, rather than looking empty below.
+            await using var probe = new SqliteConnection(SqliteConnectionString);
+            await probe.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = probe.CreateCommand();
+            command.CommandText = "PRAGMA schema_version";
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await Store.GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw new ToolException(ExitCodes.NotFound,
+                $"{Description} has no ErrorTracker tables (prefix '{_tablePrefix}'): nothing was recorded there, or the application uses another --table-prefix.");
+        }
+
+        await Store.MigrateAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The first line of a message, for one-line errors.</summary>

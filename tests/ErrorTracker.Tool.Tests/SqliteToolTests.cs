@@ -234,6 +234,30 @@ public sealed class SqliteToolTests
         corrupt.ExitCode.Should().Be(3);
         corrupt.Errors.Trim().Should().StartWith("errortracker: database error:").And.NotContain("\n");
 
+        var other = Path.Combine(_folder, "other.db");
+        await using (var connection = new SqliteConnection($"Data Source={other}"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = "CREATE TABLE customers (id integer)";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var foreign = await Run("list", "--db", other);
+        foreign.ExitCode.Should().Be(2);
+        foreign.Errors.Trim().Should().Be($"errortracker: SQLite {other} has no ErrorTracker tables (prefix 'errortracker_'): nothing was recorded there, or the application uses another --table-prefix.");
+        await using (var connection = new SqliteConnection($"Data Source={other};Mode=ReadOnly"))
+        {
+            await connection.OpenAsync();
+            await using var tables = connection.CreateCommand();
+            tables.CommandText = "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'";
+            (await tables.ExecuteScalarAsync()).Should().Be("customers", "the tool never creates its schema in another database");
+        }
+
+        SqliteConnection.ClearAllPools();
+        (await Run("list", "--db", Db, "--table-prefix", "ops_")).Errors.Should().Contain("has no ErrorTracker tables (prefix 'ops_')");
+
         var wrongString = await Run("list", "--postgres", "Hots=localhost;Nonsense=1");
         wrongString.ExitCode.Should().Be(3);
         wrongString.Errors.Trim().Should().StartWith("errortracker: The PostgreSQL connection string is not valid").And.NotContain("\n");
@@ -247,7 +271,7 @@ public sealed class SqliteToolTests
         none.Errors.Should().Contain("--db").And.Contain("ErrorTracker__Storage__Sqlite");
 
         (await Run("list", "--db", Db, "--postgres", "Host=x")).ExitCode.Should().Be(1);
-        foreach (var result in new[] { notFound, corrupt, wrongString, unreachable, none })
+        foreach (var result in new[] { notFound, corrupt, foreign, wrongString, unreachable, none })
         {
             result.Errors.Should().NotContain("   at ", "no stack trace reaches the user");
         }
