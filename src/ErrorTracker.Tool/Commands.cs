@@ -251,7 +251,7 @@ internal static class Commands
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Groups:       {groups} ({unresolved} unresolved, {groups - unresolved} resolved)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Occurrences:  {occurrences}"));
-        foreach (var (title, span) in new[] { ("Top failures, last day", 1), ("Top failures, last 7 days", 7) })
+        foreach (var (title, span) in new[] { ("Top failures, last day (today, UTC)", 1), ("Top failures, last 7 days (UTC)", 7) })
         {
             output.WriteLine();
             output.WriteLine(Terminal.Paint(title + ":", "1"));

@@ -90,8 +90,8 @@ internal static class Help
         "stats" => """
             Usage: errortracker stats [--json] [database]
 
-            Groups (unresolved and resolved), occurrences, the top failures of the last day and of the last 7
-            days, and a histogram of occurrences per day over the last 14 days (UTC).
+            Groups (unresolved and resolved), occurrences, the top failures of the last day (today) and of the
+            last 7 days, and a histogram of occurrences per day over the last 14 days, in UTC days.
 
               --json               Writes the numbers as JSON.
 

@@ -187,13 +187,16 @@ public sealed class SqliteToolTests
 
         result.ExitCode.Should().Be(0, result.Errors);
         result.Output.Should().Contain("Groups:       5 (5 unresolved, 0 resolved)").And.Contain("Occurrences:  6")
-            .And.Contain("Top failures, last day:").And.Contain("Top failures, last 7 days:");
-        var top = result.Output[result.Output.IndexOf("last day:", StringComparison.Ordinal)..];
+            .And.Contain("Top failures, last day (today, UTC):").And.Contain("Top failures, last 7 days (UTC):");
+        // The week, not the day: a run across midnight UTC must not fail.
+        var top = result.Output[result.Output.IndexOf("last 7 days (UTC):", StringComparison.Ordinal)..];
         top.Split('\n')[1].Should().Contain("2").And.Contain("ArgumentOutOfRangeException", "the group with two occurrences leads");
         result.Output.Should().NotContain("ancient timeout", "60 days ago is outside both windows");
         var histogram = result.Output[result.Output.IndexOf("per day", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
         histogram.Should().HaveCount(14);
-        histogram[^1].Should().Contain(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).And.Contain("#");
+        histogram[^1].Should().Contain(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        histogram.TakeLast(2).Should().Contain(l => l.EndsWith('#'), "today's (or, across midnight, yesterday's) occurrences are drawn");
+        histogram.Take(12).Should().OnlyContain(l => !l.Contains('#'), "the 60-day-old group is outside the chart");
 
         var json = await Run("stats", "--db", Db, "--json");
         using var document = JsonDocument.Parse(json.Output);
