@@ -4,8 +4,9 @@ using ErrorTracking.Records;
 namespace ErrorTracking.Rendering;
 
 /// <summary>
-/// The plain-text traceback of an occurrence, for emails and copy-paste: the .NET stack trace layout, with each
-/// frame's variables listed under it as upstream's frame dump does. Built from the masked record only.
+/// The plain-text traceback of an occurrence, for emails, tickets, the command-line tool and copy-paste: the .NET
+/// stack trace layout, with each in-app frame's failing source line and each frame's variables listed under it as
+/// upstream's frame dump does. Built from the masked record only.
 /// </summary>
 public static class TracebackRenderer
 {
@@ -38,6 +39,12 @@ public static class TracebackRenderer
             }
 
             text.AppendLine();
+            if (frame.InApp && FailingLine(frame) is { } source)
+            {
+                // The application's own line that failed, as the dashboard highlights it: often all a reader needs.
+                text.Append(indent).Append("        > ").AppendLine(source.Trim());
+            }
+
             foreach (var variable in frame.Variables)
             {
                 text.Append(indent).Append("        ").Append(variable.Name).Append(" (").Append(Label(variable.Origin)).Append(") = ")
@@ -61,6 +68,11 @@ public static class TracebackRenderer
             AppendException(text, inner, indent + "    ");
         }
     }
+
+    private static string? FailingLine(FrameDetail frame) =>
+        frame is { Source: { } source, Line: { } line } && line - source.FirstLineNumber is var index && index >= 0 && index < source.Lines.Count
+            ? source.Lines[index]
+            : null;
 
     private static void AppendValues(StringBuilder text, string title, IReadOnlyList<NamedValue> values)
     {
