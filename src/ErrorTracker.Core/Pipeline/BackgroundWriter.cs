@@ -29,9 +29,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private readonly TimeSpan _shutdownTimeout;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
-    private TaskCompletionSource _progress = NewProgress();
-    private long _accepted;
-    private long _finished;
+    private readonly WorkCounter _work = new();
     private readonly OutageBuffer _buffer;
     private TimeSpan _retryDelay = FirstRetryDelay;
     private long _lastDropLog;
@@ -66,10 +64,10 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     public bool TryEnqueue(ErrorEvent occurrence)
     {
         // Counted before it is written, so a flush started after this call returns always waits for it.
-        Interlocked.Increment(ref _accepted);
+        _work.Accept();
         if (!_channel.Writer.TryWrite(occurrence))
         {
-            Interlocked.Increment(ref _finished);
+            _work.Finish();
             if (Volatile.Read(ref _completing) == 1)
             {
                 // Recorded while the tracker shuts down: too late to store, and not a full queue.
@@ -87,34 +85,8 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     }
 
     /// <summary>Waits until everything queued before the call has been stored (or given up on).</summary>
-    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var target = Interlocked.Read(ref _accepted);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            while (true)
-            {
-                var progress = Volatile.Read(ref _progress).Task;
-                if (Interlocked.Read(ref _finished) >= target)
-                {
-                    return true;
-                }
-
-                if (_loop.IsCompleted)
-                {
-                    return false;
-                }
-
-                await progress.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
+    public Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _work.WaitAsync(timeout, untilIdle: false, () => _loop.IsCompleted, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -131,7 +103,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            var pending = Interlocked.Read(ref _accepted) - Interlocked.Read(ref _finished);
+            var pending = _work.Pending;
             _counters.AddLost(pending);
             TrackerLog.ShutdownLost(_logger, pending, _shutdownTimeout);
             await _stopping.CancelAsync().ConfigureAwait(false);
@@ -208,7 +180,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         }
         finally
         {
-            PulseProgress();
+            _work.Pulse();
         }
     }
 
@@ -260,15 +232,14 @@ internal sealed class BackgroundWriter : IAsyncDisposable
 
     private void Finish(long occurrences)
     {
-        Interlocked.Add(ref _finished, occurrences);
         _counters.SetBuffered(_buffer.Occurrences);
-        PulseProgress();
+        _work.Finish(occurrences);
     }
 
     private void OnOldestDropped(ErrorEvent dropped)
     {
         // The dropped occurrence had been accepted; it will never be stored, so a flush must not wait for it.
-        Interlocked.Increment(ref _finished);
+        _work.Finish();
         OnDropped();
     }
 
@@ -288,7 +259,4 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         }
     }
 
-    private void PulseProgress() => Interlocked.Exchange(ref _progress, NewProgress()).TrySetResult();
-
-    private static TaskCompletionSource NewProgress() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

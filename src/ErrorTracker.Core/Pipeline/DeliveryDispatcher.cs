@@ -38,9 +38,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
     private readonly Channel<(ErrorRecord Record, ErrorEvent Occurrence)> _jobs;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
-    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _accepted;
-    private long _finished;
+    private readonly WorkCounter _work = new();
 
     // The cap's window, touched by the loop only.
     private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
@@ -96,7 +94,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
 
         for (var i = 0; i < occurrences.Count && i < records.Count; i++)
         {
-            Interlocked.Increment(ref _accepted);
+            _work.Accept();
             if (!_jobs.Writer.TryWrite((records[i], occurrences[i])))
             {
                 TrackerLog.DeliveryDropped(_logger, "the delivery queue", records[i].Hash);
@@ -109,37 +107,9 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
     /// Waits until delivery is idle: what was queued before the call, and the deliveries it led to, delivered or
     /// given up on. A summary the cap is holding back waits for its minute and is not waited for.
     /// </summary>
-    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var target = Interlocked.Read(ref _accepted);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            while (true)
-            {
-                var progress = Volatile.Read(ref _progress).Task;
-                // A job queues its deliveries before it counts as finished, so finished reaching accepted means
-                // nothing is left, deliveries included.
-                var finished = Interlocked.Read(ref _finished);
-                if (finished >= target && finished >= Interlocked.Read(ref _accepted))
-                {
-                    return true;
-                }
-
-                if (_loop.IsCompleted)
-                {
-                    return false;
-                }
-
-                await progress.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
+    public Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        // A job queues its deliveries before it counts as finished, so nothing pending means deliveries included.
+        _work.WaitAsync(timeout, untilIdle: true, () => _loop.IsCompleted, cancellationToken);
 
     /// <summary>Lets pending deliveries finish within <paramref name="timeout"/>, then stops every lane.</summary>
     public async Task DrainAsync(TimeSpan timeout)
@@ -165,7 +135,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
             await lane.DisposeAsync().ConfigureAwait(false);
         }
 
-        var abandoned = Interlocked.Read(ref _accepted) - Interlocked.Read(ref _finished);
+        var abandoned = _work.Pending;
         if (abandoned > 0)
         {
             TrackerLog.ShutdownLost(_logger, abandoned, TimeSpan.Zero);
@@ -174,11 +144,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
 
     private IEnumerable<DeliveryLane> Lanes() => _notifiers.Select(n => n.Lane).Concat(_ticketing.Select(t => t.Lane));
 
-    private void OnFinished()
-    {
-        Interlocked.Increment(ref _finished);
-        Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-    }
+    private void OnFinished() => _work.Finish();
 
     private async Task RunAsync()
     {
@@ -383,7 +349,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
     {
         foreach (var (notifier, lane) in _notifiers)
         {
-            Interlocked.Increment(ref _accepted);
+            _work.Accept();
             var posted = lane.TryPost(new DeliveryLane.Delivery(
                 notification.Record.Hash,
                 token => notifier.NotifyAsync(notification, token),
@@ -408,7 +374,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
     {
         foreach (var (ticketing, lane) in _ticketing)
         {
-            Interlocked.Increment(ref _accepted);
+            _work.Accept();
             var raised = new System.Runtime.CompilerServices.StrongBox<string?>();
             var posted = lane.TryPost(new DeliveryLane.Delivery(
                 record.Hash,
