@@ -7,6 +7,7 @@ using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 using Microsoft.Extensions.DependencyInjection;
+using ErrorTracking.Testing;
 
 namespace ErrorTracking.Http.Tests;
 

@@ -6,6 +6,7 @@ using ErrorTracking.Notification;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using ErrorTracking.Testing;
 
 namespace ErrorTracking.Http.Tests;
 

@@ -10,6 +10,7 @@ using ErrorTracking.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MimeKit;
+using ErrorTracking.Testing;
 
 namespace ErrorTracking.Notifications.Tests;
 
@@ -289,9 +290,9 @@ public sealed class MailPipelineTests(PipelineStore storeKind)
         server.Sessions.Should().Be(3, "three attempts, each over its own connection");
         app.Clock.DueTimes.Should().Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], "the back-off doubles");
         app.Logs.Entries.Where(e => e.Message.Contains("gave up", StringComparison.Ordinal)).Should().ContainSingle()
-            .Which.Should().Match<(LogLevel Level, string Category, string Message)>(e =>
+            .Which.Should().Match<CapturedLog>(e =>
                 e.Level == LogLevel.Warning && e.Message.Contains(nameof(SmtpNotifier)) && e.Message.Contains(hash) && e.Message.Contains("after 3 attempt(s)"));
-        app.Logs.Entries.Should().NotContain(e => e.Message.Contains(password, StringComparison.Ordinal));
+        app.Logs.Entries.Should().NotContain(e => e.AllText.Contains(password, StringComparison.Ordinal));
         (await app.Store.GetAsync(hash, CancellationToken.None))!.Record.Count.Should().Be(1, "a failing notifier does not affect recording");
     }
 
@@ -449,7 +450,7 @@ public sealed class MailPipelineTests(PipelineStore storeKind)
 
     private App Start(int port, Action<ErrorTrackerOptions>? configure = null, Action<SmtpNotifierOptions>? smtp = null)
     {
-        var logs = new CollectingLoggerProvider();
+        var logs = new CapturedLogs();
         var clock = new WatchedClock(Epoch);
         IErrorStore store = storeKind == PipelineStore.Sqlite
             ? SqlErrorStore.ForSqlite($"Data Source={Path.Combine(_folder, "errors.db")};Pooling=False")
@@ -478,7 +479,7 @@ public sealed class MailPipelineTests(PipelineStore storeKind)
     }
 
     /// <summary>The application: its services, the tracker's clock and what it logged.</summary>
-    private sealed class App(ServiceProvider services, WatchedClock clock, CollectingLoggerProvider logs) : IAsyncDisposable
+    private sealed class App(ServiceProvider services, WatchedClock clock, CapturedLogs logs) : IAsyncDisposable
     {
         public IErrorTracker Tracker { get; } = services.GetRequiredService<IErrorTracker>();
 
@@ -486,7 +487,7 @@ public sealed class MailPipelineTests(PipelineStore storeKind)
 
         public WatchedClock Clock => clock;
 
-        public CollectingLoggerProvider Logs => logs;
+        public CapturedLogs Logs => logs;
 
         /// <summary>Waits until what was recorded is stored and delivered (or given up).</summary>
         public async Task FlushAsync() => (await Tracker.FlushAsync(Wait)).Should().BeTrue("delivery should be idle within the timeout");

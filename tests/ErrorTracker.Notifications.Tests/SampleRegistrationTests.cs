@@ -6,16 +6,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ErrorTracking.Testing;
 
 namespace ErrorTracking.Notifications.Tests;
 
 /// <summary>The SMTP notifier registered as the web sample registers it, and configured only through configuration.</summary>
 public sealed class SampleRegistrationTests
 {
-    private CollectingLoggerProvider _logs = null!;
+    private CapturedLogs _logs = null!;
 
     [SetUp]
-    public void CollectLogs() => _logs = new CollectingLoggerProvider();
+    public void CollectLogs() => _logs = new CapturedLogs();
 
     [TearDown]
     public void DisposeLogs() => _logs.Dispose();

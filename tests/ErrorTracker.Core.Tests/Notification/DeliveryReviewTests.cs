@@ -6,6 +6,7 @@ using ErrorTracking.Storage;
 using ErrorTracking.Tests.Support;
 using ErrorTracking.Ticketing;
 using Microsoft.Extensions.Logging;
+using ErrorTracking.Testing;
 
 namespace ErrorTracking.Tests.Notification;
 
@@ -92,7 +93,7 @@ public sealed class DeliveryReviewTests
     {
         var gate = new TaskCompletionSource();
         var tickets = new GatedTicketing(() => gate.Task);
-        var logs = new CollectingLoggerProvider();
+        var logs = new CapturedLogs();
         await using var harness = new TrackerHarness(o =>
         {
             o.LoggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
@@ -110,7 +111,7 @@ public sealed class DeliveryReviewTests
         await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(2));
         gate.SetResult();
         var ok = await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10));
-        logs.Lines.Should().Contain(l => l.Contains("dropped"), "a full lane says what it dropped");
+        logs.Entries.Should().Contain(e => e.Message.Contains("dropped"), "a full lane says what it dropped");
         ok.Should().BeTrue("a delivery dropped by a full lane is counted as finished (TryPost returned true: DropWrite)");
 
         ErrorTracker.RecordException(new InvalidOperationException("g1004"));
@@ -164,7 +165,7 @@ public sealed class DeliveryReviewTests
     [Test]
     public async Task deliveries_abandoned_at_shutdown_are_logged()
     {
-        var logs = new CollectingLoggerProvider();
+        var logs = new CapturedLogs();
         var slow = new DelegateNotifier((_, ct) => Task.Delay(TimeSpan.FromSeconds(30), ct));
         var harness = new TrackerHarness(o =>
         {
@@ -184,7 +185,7 @@ public sealed class DeliveryReviewTests
         await harness.DisposeAsync();
 
         slow.Delivered.Should().BeEmpty();
-        logs.Lines.Should().NotBeEmpty("3 notifications were abandoned at shutdown");
+        logs.Entries.Should().NotBeEmpty("3 notifications were abandoned at shutdown");
     }
 
     // Regression: ITicketing.Name throwing makes the engine's constructor throw after it subscribed to AppDomain events;

@@ -2,6 +2,7 @@ using ErrorTracking.Notification;
 using ErrorTracking.Context;
 using ErrorTracking.Tests.Support;
 using Microsoft.Extensions.Logging;
+using ErrorTracking.Testing;
 
 namespace ErrorTracking.Tests.Notification;
 
@@ -243,7 +244,7 @@ public sealed class DeliveryTests
     [Test]
     public async Task A_failed_delivery_is_retried_and_one_that_never_succeeds_is_logged_once()
     {
-        var logs = new CollectingLoggerProvider();
+        var logs = new CapturedLogs();
         var flaky = new FlakyNotifier(failures: 2);
         var broken = new FlakyNotifier(failures: int.MaxValue);
         await using var harness = new TrackerHarness(o =>
@@ -263,7 +264,7 @@ public sealed class DeliveryTests
         flaky.Delivered.Should().Be(1);
         broken.Attempts.Should().Be(3, "attempts are bounded");
         harness.Notifier.Received.Should().ContainSingle("one notifier failing touches no other");
-        logs.Lines.Where(l => l.Contains("gave up", StringComparison.Ordinal)).Should().ContainSingle()
+        logs.Entries.Select(e => e.Message).Where(l => l.Contains("gave up", StringComparison.Ordinal)).Should().ContainSingle()
             .Which.Should().Contain(nameof(FlakyNotifier)).And.Contain("after 3 attempt(s)").And.NotContain("hunter2");
     }
 

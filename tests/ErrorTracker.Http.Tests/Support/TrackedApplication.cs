@@ -6,6 +6,7 @@ using ErrorTracking.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using ErrorTracking.Testing;
 
 namespace ErrorTracking.Http.Tests.Support;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ErrorTracking.Http.Tests.Support;
+namespace ErrorTracking.Testing;
 
 /// <summary>One log entry, with everything that could carry a secret: the message, the state's values and the exception.</summary>
 public sealed record CapturedLog(string Category, LogLevel Level, string Message, string State, string? Exception)
