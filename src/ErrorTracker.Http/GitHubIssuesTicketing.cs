@@ -3,6 +3,7 @@ using System.Text.Json;
 using ErrorTracking.Configuration;
 using ErrorTracking.Http.Content;
 using ErrorTracking.Http.Delivery;
+using ErrorTracking.Notification;
 using ErrorTracking.Records;
 using ErrorTracking.Ticketing;
 using Microsoft.Extensions.Options;
@@ -88,5 +89,5 @@ public sealed class GitHubIssuesTicketing : ITicketing
         return _endpoint.PostAsync(comments, comment, PayloadJson.Default.GitHubCommentPayload, $"comment on issue {number}", cancellationToken);
     }
 
-    private Uri? Link(ErrorRecord record) => DashboardLinks.For(_tracker.Value.DashboardUrl, record.Hash);
+    private Uri? Link(ErrorRecord record) => NotificationContent.DashboardLink(_tracker.Value.DashboardUrl, record.Hash);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ErrorTracking.Configuration;
 using ErrorTracking.Http.Content;
 using ErrorTracking.Http.Delivery;
+using ErrorTracking.Notification;
 using ErrorTracking.Records;
 using ErrorTracking.Ticketing;
 using Microsoft.Extensions.Options;
@@ -99,5 +100,5 @@ public sealed class WebhookTicketing : ITicketing
         return string.IsNullOrEmpty(reference) ? null : reference;
     }
 
-    private Uri? Link(ErrorRecord record) => DashboardLinks.For(_tracker.Value.DashboardUrl, record.Hash);
+    private Uri? Link(ErrorRecord record) => NotificationContent.DashboardLink(_tracker.Value.DashboardUrl, record.Hash);
 }

@@ -94,14 +94,17 @@ public static class NotificationContent
         return html.ToString();
     }
 
-    /// <summary>The group's page on the dashboard, or <see langword="null"/> without a dashboard address.</summary>
+    /// <summary>The group's page on the dashboard, for notifications and tickets, or <see langword="null"/> without a dashboard address.</summary>
     /// <param name="dashboard">The dashboard's absolute address (<c>ErrorTracker:DashboardUrl</c>).</param>
     /// <param name="hash">The group's hash.</param>
     /// <returns>The link.</returns>
     public static Uri? DashboardLink(Uri? dashboard, string hash)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        return dashboard is null ? null : new Uri(dashboard.AbsoluteUri.TrimEnd('/') + "/" + Uri.EscapeDataString(hash));
+        // The path only: a query or fragment on the configured address must not end up before the group's id.
+        return dashboard is { IsAbsoluteUri: true }
+            ? new Uri(dashboard.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" + Uri.EscapeDataString(hash))
+            : null;
     }
 
     private const string DashboardLabel = "Dashboard";
