@@ -98,7 +98,7 @@ public sealed class ErrorScope : IDisposable
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(arguments);
-        var added = new MethodArguments(exception, method, [.. arguments]);
+        var added = new MethodArguments(exception, method, [.. arguments.Select(a => new CallValue(a.Key, a.Value, VariableOrigin.Argument))]);
         lock (_lock)
         {
             _arguments.RemoveAll(a => ReferenceEquals(a.Exception, exception) && a.Method.Equals(method));

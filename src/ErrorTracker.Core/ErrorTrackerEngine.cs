@@ -39,6 +39,31 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         public void Thrown() => Interlocked.Increment(ref _throwsSince);
     }
 
+    /// <summary>The decorated calls an exception passed through, innermost first.</summary>
+    private sealed class FailedCalls
+    {
+        private readonly Lock _lock = new();
+        private readonly List<MethodArguments> _calls = [];
+
+        public void Add(MethodArguments call)
+        {
+            lock (_lock)
+            {
+                _calls.Add(call);
+            }
+        }
+
+        public MethodArguments[] Take()
+        {
+            lock (_lock)
+            {
+                var taken = _calls.ToArray();
+                _calls.Clear();
+                return taken;
+            }
+        }
+    }
+
     private readonly ErrorTrackerOptions _options;
     private readonly EventCapturer _capturer;
     private readonly BackgroundWriter _writer;
@@ -49,6 +74,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     private readonly ILogger _logger;
     private readonly AsyncLocal<ErrorScope?> _currentScope = new();
     private readonly ConditionalWeakTable<Exception, RecordedThrow> _recorded = new();
+    private readonly ConditionalWeakTable<Exception, FailedCalls> _failedCalls = new();
     private int _disposed;
 
     private ErrorTrackerEngine(ErrorTrackerOptions options, IErrorStore store, IReadOnlyList<IContextBuilder> contextBuilders,
@@ -161,13 +187,10 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
         try
         {
-            // One throw is one occurrence, however many layers record it: recorded again as it propagates (a
-            // rethrow extends the trace) or twice where it was caught (not thrown since), it counts once. A cached
-            // instance thrown afresh, even from the same place, counts again.
+            // One throw is one occurrence, however many layers record it; a cached instance thrown afresh, even
+            // from the same place, counts again.
             var trace = exception.StackTrace ?? "";
-            if (_recorded.TryGetValue(exception, out var known)
-                && ((trace.Length > known.Trace.Length && trace.StartsWith(known.Trace, StringComparison.Ordinal))
-                    || (trace == known.Trace && !known.ThrownSince)))
+            if (AlreadyRecorded(exception, trace) is { } known)
             {
                 return known.Hash;
             }
@@ -177,7 +200,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
                 return null;
             }
 
-            var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context), ScopeBuilders(), ScopeArguments());
+            var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context), ScopeBuilders(), Arguments(exception));
             _recorded.AddOrUpdate(exception, new RecordedThrow(occurrence.Hash, trace));
             Enqueue(occurrence);
             return occurrence.Hash;
@@ -188,6 +211,29 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             return null;
         }
     }
+
+    /// <summary>
+    /// Keeps what a decorated call (an intercepted <c>[TrackExceptions]</c> method, a tracking proxy, a tracked lambda)
+    /// ran with, from its exception filter, until the exception is recorded. Nothing is rendered yet: the exception
+    /// may still be caught and handled further up, and the outer decorated calls add theirs first.
+    /// </summary>
+    public void AddFailedCall(MethodArguments call)
+    {
+        if (_disposed == 1 || AlreadyRecorded(call.Exception, call.Exception.StackTrace ?? "") is not null)
+        {
+            // An outer call after an await: the innermost one has recorded it with what was known then.
+            return;
+        }
+
+        _failedCalls.GetOrCreateValue(call.Exception).Add(call);
+    }
+
+    /// <summary>
+    /// The other half of <see cref="AddFailedCall"/>: called from the decorated call's <c>finally</c> while the
+    /// exception unwinds. By then the runtime has run the exception filters of every frame up to the one that catches it,
+    /// so every decorated call it passes has added its values, and this records the exception once, with all of them.
+    /// </summary>
+    public void RecordFailedCall(Exception exception) => Record(exception, default, context: null, ErrorLevel.Error);
 
     /// <inheritdoc />
     public ErrorScope BeginScope(IReadOnlyDictionary<string, object?>? context = null)
@@ -251,7 +297,37 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
     private IReadOnlyList<IContextBuilder> ScopeBuilders() => _currentScope.Value?.ContextBuilders() ?? [];
 
-    private IReadOnlyList<MethodArguments> ScopeArguments() => _currentScope.Value?.Arguments() ?? [];
+    /// <summary>
+    /// What integrations handed to the open scopes, and what the decorated calls the exception (and its inner
+    /// exceptions) passed through kept for it: those are taken, so a cached instance thrown again starts afresh.
+    /// </summary>
+    private IReadOnlyList<MethodArguments> Arguments(Exception exception)
+    {
+        var arguments = _currentScope.Value?.Arguments() ?? [];
+        List<MethodArguments>? combined = null;
+        var current = exception;
+        for (var depth = 0; current is not null && depth < 32; depth++, current = current.InnerException)
+        {
+            if (_failedCalls.TryGetValue(current, out var calls))
+            {
+                _failedCalls.Remove(current);
+                (combined ??= [.. arguments]).AddRange(calls.Take());
+            }
+        }
+
+        return combined ?? arguments;
+    }
+
+    /// <summary>
+    /// What was recorded for this throw of the exception, if it was: recorded again as it propagates (a rethrow
+    /// extends the trace) or twice where it was caught (not thrown since), it is the same occurrence.
+    /// </summary>
+    private RecordedThrow? AlreadyRecorded(Exception exception, string trace) =>
+        _recorded.TryGetValue(exception, out var known)
+        && ((trace.Length > known.Trace.Length && trace.StartsWith(known.Trace, StringComparison.Ordinal))
+            || (trace == known.Trace && !known.ThrownSince))
+            ? known
+            : null;
 
     private IEnumerable<KeyValuePair<string, object?>> MergedContext(IReadOnlyDictionary<string, object?>? context)
     {

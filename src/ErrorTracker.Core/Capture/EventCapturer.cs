@@ -228,7 +228,8 @@ internal sealed class EventCapturer
 
     /// <summary>
     /// Shows each method's arguments under its frame; when the method has no frame of its own (inlined, or returned
-    /// before the exception was thrown), under the first in-app frame, named with the method they belong to.
+    /// before the exception was thrown), under the first in-app frame, named with the method they belong to. A method
+    /// handed over several times (a recursive decorated method) fills its frames in order, innermost first.
     /// </summary>
     private static IReadOnlyList<FrameDetail> WithArguments(IReadOnlyList<FrameDetail> frames,
         List<(FrameDetail Frame, OriginalMethod? Method)> read, List<RenderedArguments> arguments)
@@ -238,19 +239,41 @@ internal sealed class EventCapturer
             return frames;
         }
 
-        var result = frames.ToArray();
+        var added = new List<CapturedVariable>?[frames.Count];
+        var used = new HashSet<int>();
         foreach (var (method, variables) in arguments)
         {
-            var index = read.FindIndex(f => f.Method is { } frameMethod && frameMethod.IsSameMethodAs(method));
-            var shown = variables;
-            if (index < 0)
+            var index = -1;
+            for (var i = 0; i < read.Count && index < 0; i++)
             {
-                index = Math.Max(0, Array.FindIndex(result, f => f.InApp));
-                var owner = $"{method.TypeName}.{method.Name}";
-                shown = [.. variables.Select(v => v with { Name = $"{v.Name} (of {owner})" })];
+                if (!used.Contains(i) && read[i].Method is { } frameMethod && frameMethod.IsSameMethodAs(method))
+                {
+                    index = i;
+                }
             }
 
-            result[index] = result[index] with { Variables = [.. shown, .. result[index].Variables] };
+            IEnumerable<CapturedVariable> shown = variables;
+            if (index < 0)
+            {
+                index = Math.Max(0, frames.ToList().FindIndex(f => f.InApp));
+                var owner = $"{method.TypeName}.{method.Name}";
+                shown = variables.Select(v => v with { Name = $"{v.Name} (of {owner})" });
+            }
+            else
+            {
+                used.Add(index);
+            }
+
+            (added[index] ??= []).AddRange(shown);
+        }
+
+        var result = frames.ToArray();
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (added[i] is { } extra)
+            {
+                result[i] = result[i] with { Variables = [.. extra, .. result[i].Variables] };
+            }
         }
 
         return result;
@@ -269,7 +292,7 @@ internal sealed class EventCapturer
         foreach (var (exception, method, values) in arguments)
         {
             var variables = values
-                .Select(v => new CapturedVariable(v.Key, _renderer.RenderNamed(v.Key, v.Value, budget), VariableOrigin.Argument))
+                .Select(v => new CapturedVariable(v.Name, _renderer.RenderNamed(v.Name, v.Value, budget), v.Origin))
                 .ToArray();
             if (!rendered.TryGetValue(exception, out var forException))
             {

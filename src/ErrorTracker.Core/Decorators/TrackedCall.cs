@@ -1,0 +1,84 @@
+using System.ComponentModel;
+using ErrorTracking.Capture;
+using ErrorTracking.Records;
+
+namespace ErrorTracking.Decorators;
+
+/// <summary>
+/// What the code generated for <see cref="TrackExceptionsAttribute"/> calls; not meant to be called by hand. A wrapped
+/// call passes its arguments to <see cref="Failing"/> from an exception filter, which keeps them without rendering, and
+/// calls <see cref="Left"/> from its <c>finally</c>. Filters run, innermost first, for every frame up to the one that
+/// catches before any <c>finally</c> runs, so when the innermost wrapped call records the exception every wrapped call
+/// it passes has already added its arguments: one record, each method's arguments under its own frame. A call that
+/// succeeds does none of this.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class TrackedCall
+{
+    /// <summary>Keeps the arguments of a call the exception is leaving; call it from an exception filter.</summary>
+    /// <param name="exception">The exception leaving the call.</param>
+    /// <param name="silent">Whether the call swallows the exception.</param>
+    /// <param name="declaringType">The type that declares the called method.</param>
+    /// <param name="methodName">The called method's name.</param>
+    /// <param name="arguments">Its arguments by parameter name, in declaration order; <c>out</c> parameters left out.</param>
+    /// <returns><paramref name="silent"/>, so the filter catches only to swallow.</returns>
+    public static bool Failing(Exception exception, bool silent, Type declaringType, string methodName,
+        params ReadOnlySpan<KeyValuePair<string, object?>> arguments)
+    {
+        try
+        {
+            if (exception is not null && ErrorTracker.Current is ErrorTrackerEngine engine
+                && MethodLookup.Find(declaringType, methodName, arguments) is { } method)
+            {
+                var values = new CallValue[arguments.Length];
+                for (var i = 0; i < arguments.Length; i++)
+                {
+                    values[i] = new CallValue(arguments[i].Key, arguments[i].Value, VariableOrigin.Argument);
+                }
+
+                engine.AddFailedCall(new MethodArguments(exception, method, values));
+            }
+        }
+        catch (Exception)
+        {
+            // An exception filter that throws is treated as false; recording must not change what the call does.
+        }
+
+        return silent;
+    }
+
+    /// <summary>Records the exception with what the wrapped calls kept for it, unless it already is; call it from a <c>finally</c>.</summary>
+    /// <param name="exception">The exception that left the call.</param>
+    public static void Left(Exception exception)
+    {
+        switch (ErrorTracker.Current)
+        {
+            case ErrorTrackerEngine engine:
+                engine.RecordFailedCall(exception);
+                break;
+            case { } tracker:
+                try
+                {
+                    tracker.RecordException(exception);
+                }
+                catch (Exception)
+                {
+                    // A custom tracker that throws must not replace the application's exception.
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Wraps a sequence whose enumeration runs the method's body, so exceptions thrown while it is enumerated are tracked.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="source">The sequence the method returned.</param>
+    /// <param name="silent">Whether an exception ends the sequence instead of propagating.</param>
+    /// <param name="declaringType">The type that declares the called method.</param>
+    /// <param name="methodName">The called method's name.</param>
+    /// <param name="arguments">Its arguments by parameter name.</param>
+    /// <returns>The wrapped sequence.</returns>
+    public static IAsyncEnumerable<T> Enumerate<T>(IAsyncEnumerable<T> source, bool silent, Type declaringType, string methodName,
+        params KeyValuePair<string, object?>[] arguments) =>
+        source is null ? source! : new TrackedAsyncEnumerable<T>(source, silent, declaringType, methodName, arguments);
+}
