@@ -1,8 +1,14 @@
+using ErrorTracking.Capture;
+using ErrorTracking.Decorators;
+
 namespace ErrorTracking;
 
 /// <summary>
 /// Upstream's decorators as wrappers: run code, record what it throws, then re-throw it (or swallow it with
-/// <c>silent: true</c>). The exception is recorded from a filter, before the stack unwinds.
+/// <c>silent: true</c>). The variables the code closed over (<c>order</c> and <c>quantity</c> in
+/// <c>Track(() =&gt; service.Place(order, quantity))</c>, nested scopes' too) and the fields of a captured <c>this</c>
+/// are shown under the lambda's frame, labelled <see cref="Records.VariableOrigin.Closure"/> and
+/// <see cref="Records.VariableOrigin.Instance"/>; they are read only when the code fails.
 /// </summary>
 public static class ErrorTrackerExtensions
 {
@@ -14,13 +20,18 @@ public static class ErrorTrackerExtensions
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(action);
+        Exception? failure = null;
         try
         {
             action();
         }
-        catch (Exception exception) when (tracker.Capture(exception) || silent)
+        catch (Exception exception) when (Failing(tracker, failure = exception, action, silent))
         {
             // Swallowed on request (silent); otherwise the filter let it pass untouched.
+        }
+        finally
+        {
+            Left(tracker, failure);
         }
     }
 
@@ -34,13 +45,18 @@ public static class ErrorTrackerExtensions
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(function);
+        Exception? failure = null;
         try
         {
             return function();
         }
-        catch (Exception exception) when (tracker.Capture(exception) || silent)
+        catch (Exception exception) when (Failing(tracker, failure = exception, function, silent))
         {
             return default;
+        }
+        finally
+        {
+            Left(tracker, failure);
         }
     }
 
@@ -53,13 +69,18 @@ public static class ErrorTrackerExtensions
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(function);
+        Exception? failure = null;
         try
         {
             await function().ConfigureAwait(false);
         }
-        catch (Exception exception) when (tracker.Capture(exception) || silent)
+        catch (Exception exception) when (Failing(tracker, failure = exception, function, silent))
         {
             // Swallowed on request (silent).
+        }
+        finally
+        {
+            Left(tracker, failure);
         }
     }
 
@@ -73,13 +94,29 @@ public static class ErrorTrackerExtensions
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(function);
+        Exception? failure = null;
         try
         {
             return await function().ConfigureAwait(false);
         }
-        catch (Exception exception) when (tracker.Capture(exception) || silent)
+        catch (Exception exception) when (Failing(tracker, failure = exception, function, silent))
         {
             return default;
         }
+        finally
+        {
+            Left(tracker, failure);
+        }
     }
+
+    // From the filter, while the failing frames are still on the stack: keep what the code closed over. The record is
+    // made in the finally, once the filters of every frame up to the catching one (other tracked code, decorated
+    // methods) have added theirs.
+    private static bool Failing(IErrorTracker tracker, Exception exception, Delegate code, bool silent)
+    {
+        FailedCall.Keep(tracker, exception, code.Method, () => ClosureReader.Read(code));
+        return silent;
+    }
+
+    private static void Left(IErrorTracker tracker, Exception? failure) => FailedCall.Record(tracker, failure);
 }

@@ -6,7 +6,10 @@ namespace ErrorTracking.Capture;
 
 /// <summary>
 /// Reads the static fields of a frame's declaring type: .NET's nearest thing to a Python module's globals.
-/// Constants and compiler-generated fields are left out; the count and the size of each value are bounded.
+/// Only the application's state is shown: constants, compiler-generated fields (lambda caches, backing fields of
+/// events), delegates and fields holding framework machinery (a <c>Regex</c>, a logger, an <c>HttpClient</c>, a lock
+/// object, a <c>Lazy</c>) are left out; values, collections and the application's own types are kept. The count and
+/// the size of each value are bounded.
 /// </summary>
 internal sealed class StaticFieldReader
 {
@@ -28,7 +31,8 @@ internal sealed class StaticFieldReader
         foreach (var field in type.GetFields(flags))
         {
             if (field.IsLiteral || field.Name.Contains('<', StringComparison.Ordinal)
-                || field.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false) || field.FieldType.IsByRefLike)
+                || field.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false) || field.FieldType.IsByRefLike
+                || IsMachinery(field.FieldType))
             {
                 continue;
             }
@@ -63,4 +67,31 @@ internal sealed class StaticFieldReader
 
         return variables;
     }
+
+    /// <summary>A framework type that is not data: what the field holds is plumbing, the same on every run.</summary>
+    internal static bool IsMachinery(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (typeof(Delegate).IsAssignableFrom(type))
+        {
+            return true;
+        }
+
+        if (type.IsPrimitive || type.IsEnum || type.IsArray || type == typeof(string) || type == typeof(decimal)
+            || typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+        {
+            return false;
+        }
+
+        var assembly = type.Assembly.GetName().Name ?? "";
+        var framework = type.Assembly == typeof(object).Assembly
+            || assembly.StartsWith("System.", StringComparison.Ordinal)
+            || assembly.StartsWith("Microsoft.", StringComparison.Ordinal);
+        return framework && !IsFrameworkValue(type);
+    }
+
+    private static bool IsFrameworkValue(Type type) =>
+        type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(DateOnly) || type == typeof(TimeOnly)
+        || type == typeof(TimeSpan) || type == typeof(Guid) || type == typeof(Uri) || type == typeof(Version)
+        || (type.IsValueType && type.IsGenericType && type.GetGenericTypeDefinition().FullName?.StartsWith("System.ValueTuple", StringComparison.Ordinal) == true);
 }

@@ -25,23 +25,15 @@ public static class TrackedCall
     public static bool Failing(Exception exception, bool silent, Type declaringType, string methodName,
         params ReadOnlySpan<KeyValuePair<string, object?>> arguments)
     {
-        try
+        if (exception is not null && ErrorTracker.Current is { } tracker)
         {
-            if (exception is not null && ErrorTracker.Current is ErrorTrackerEngine engine
-                && MethodLookup.Find(declaringType, methodName, arguments) is { } method)
+            var values = new CallValue[arguments.Length];
+            for (var i = 0; i < arguments.Length; i++)
             {
-                var values = new CallValue[arguments.Length];
-                for (var i = 0; i < arguments.Length; i++)
-                {
-                    values[i] = new CallValue(arguments[i].Key, arguments[i].Value, VariableOrigin.Argument);
-                }
-
-                engine.AddFailedCall(new MethodArguments(exception, method, values));
+                values[i] = new CallValue(arguments[i].Key, arguments[i].Value, VariableOrigin.Argument);
             }
-        }
-        catch (Exception)
-        {
-            // An exception filter that throws is treated as false; recording must not change what the call does.
+
+            FailedCall.Keep(tracker, exception, MethodLookup.Find(declaringType, methodName, arguments), () => values);
         }
 
         return silent;
@@ -49,26 +41,7 @@ public static class TrackedCall
 
     /// <summary>Records the exception with what the wrapped calls kept for it, unless it already is; call it from a <c>finally</c>.</summary>
     /// <param name="exception">The exception that left the call.</param>
-    public static void Left(Exception exception)
-    {
-        switch (ErrorTracker.Current)
-        {
-            case ErrorTrackerEngine engine:
-                engine.RecordFailedCall(exception);
-                break;
-            case { } tracker:
-                try
-                {
-                    tracker.RecordException(exception);
-                }
-                catch (Exception)
-                {
-                    // A custom tracker that throws must not replace the application's exception.
-                }
-
-                break;
-        }
-    }
+    public static void Left(Exception exception) => FailedCall.Record(ErrorTracker.Current, exception);
 
     /// <summary>Wraps a sequence whose enumeration runs the method's body, so exceptions thrown while it is enumerated are tracked.</summary>
     /// <typeparam name="T">The element type.</typeparam>

@@ -116,6 +116,18 @@ public sealed class FrameCaptureTests
     }
 
     [Test]
+    public async Task Static_fields_holding_framework_machinery_are_left_out_and_the_applications_state_is_kept()
+    {
+        await using var harness = new TrackerHarness();
+
+        var frame = (await harness.DetailAsync(ErrorTracker.RecordException(Failures.Catch(Plumbed.Fail))))
+            .FirstOccurrence.Exception.Frames[0];
+
+        frame.Variables.Where(v => v.Origin == VariableOrigin.Static).Select(v => v.Name)
+            .Should().BeEquivalentTo(["s_attempts", "s_recentSkus", "s_startedAt", "s_lastOrder", "s_mode", "s_retryAfter"]);
+    }
+
+    [Test]
     public async Task Static_fields_can_be_turned_off()
     {
         await using var harness = new TrackerHarness(o => o.CaptureStaticFields = false);
@@ -204,6 +216,39 @@ internal sealed class OrderService
         throw new InvalidOperationException($"Card declined for {amount}");
     }
 }
+
+internal static class Plumbed
+{
+    private static readonly System.Text.RegularExpressions.Regex s_skuPattern = new("^[a-z]+$");
+    private static readonly object s_gate = new();
+    private static readonly Lazy<string> s_lazyName = new(() => "x");
+    private static readonly Func<int, int> s_double = x => x * 2;
+    private static readonly Microsoft.Extensions.Logging.ILogger s_logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private static readonly SemaphoreSlim s_throttle = new(1);
+    private static readonly Type s_self = typeof(Plumbed);
+    private static int s_attempts = 2;
+    private static readonly List<string> s_recentSkus = ["book"];
+    private static readonly DateTimeOffset s_startedAt = DateTimeOffset.UnixEpoch;
+    private static readonly ClosureTarget s_lastOrder = new("pen");
+    private static readonly StringComparison s_mode = StringComparison.Ordinal;
+    private static readonly TimeSpan? s_retryAfter = TimeSpan.FromSeconds(1);
+
+    public static event EventHandler? Changed;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Fail()
+    {
+        lock (s_gate)
+        {
+            s_attempts++;
+            Changed?.Invoke(null, EventArgs.Empty);
+            throw new InvalidOperationException(
+                $"{s_skuPattern} {s_lazyName.Value} {s_double(1)} {s_logger} {s_throttle.CurrentCount} {s_self.Name} {s_recentSkus.Count} {s_startedAt} {s_lastOrder} {s_mode} {s_retryAfter}");
+        }
+    }
+}
+
+internal sealed record ClosureTarget(string Sku);
 
 internal static class Configured
 {
