@@ -319,15 +319,43 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     }
 
     /// <summary>
-    /// What was recorded for this throw of the exception, if it was: recorded again as it propagates (a rethrow
-    /// extends the trace) or twice where it was caught (not thrown since), it is the same occurrence.
+    /// What was recorded for this throw of the exception, if it was: recorded again as it propagates (a rethrow or an
+    /// await adds the frames it passed) or twice where it was caught (not thrown since), it is the same occurrence.
     /// </summary>
     private RecordedThrow? AlreadyRecorded(Exception exception, string trace) =>
         _recorded.TryGetValue(exception, out var known)
-        && ((trace.Length > known.Trace.Length && trace.StartsWith(known.Trace, StringComparison.Ordinal))
+        && ((trace.Length > known.Trace.Length && Extends(trace, known.Trace))
             || (trace == known.Trace && !known.ThrownSince))
             ? known
             : null;
+
+    /// <summary>
+    /// Whether <paramref name="trace"/> holds every frame of <paramref name="earlier"/>, in order. The runtime adds the
+    /// frames an exception passes after those it had, but an await may place them before the frame it was caught in,
+    /// so the earlier trace is not always a prefix.
+    /// </summary>
+    private static bool Extends(string trace, string earlier)
+    {
+        var position = 0;
+        foreach (var line in earlier.Split('\n'))
+        {
+            var frame = line.TrimEnd('\r');
+            if (frame.Length == 0 || frame.StartsWith("--- ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var found = trace.IndexOf(frame, position, StringComparison.Ordinal);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            position = found + frame.Length;
+        }
+
+        return true;
+    }
 
     private IEnumerable<KeyValuePair<string, object?>> MergedContext(IReadOnlyDictionary<string, object?>? context)
     {

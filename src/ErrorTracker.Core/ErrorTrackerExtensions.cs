@@ -65,23 +65,12 @@ public static class ErrorTrackerExtensions
     /// <param name="function">The code to run.</param>
     /// <param name="silent">Swallow the exception after recording it instead of re-throwing it.</param>
     /// <returns>A task that completes when the code has.</returns>
-    public static async Task TrackAsync(this IErrorTracker tracker, Func<Task> function, bool silent = false)
+    public static Task TrackAsync(this IErrorTracker tracker, Func<Task> function, bool silent = false)
     {
-        ArgumentNullException.ThrowIfNull(tracker);
-        ArgumentNullException.ThrowIfNull(function);
-        Exception? failure = null;
-        try
-        {
-            await function().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (Failing(tracker, failure = exception, function, silent))
-        {
-            // Swallowed on request (silent).
-        }
-        finally
-        {
-            Left(tracker, failure);
-        }
+        var task = Start(tracker, function, silent);
+        return task is null ? Task.CompletedTask
+            : task.IsCompletedSuccessfully ? task
+            : ObservedTask<bool>.Observe(task, tracker, exception => Failing(tracker, exception, function, silent));
     }
 
     /// <summary>Awaits <paramref name="function"/>, recording an exception it throws.</summary>
@@ -90,18 +79,30 @@ public static class ErrorTrackerExtensions
     /// <param name="function">The code to run.</param>
     /// <param name="silent">Swallow the exception after recording it, returning <see langword="default"/>.</param>
     /// <returns>The result, or <see langword="default"/> when the code threw and <paramref name="silent"/> is set.</returns>
-    public static async Task<T?> TrackAsync<T>(this IErrorTracker tracker, Func<Task<T>> function, bool silent = false)
+    public static Task<T?> TrackAsync<T>(this IErrorTracker tracker, Func<Task<T>> function, bool silent = false)
+    {
+        var task = Start(tracker, function, silent);
+        return task is null ? Task.FromResult<T?>(default)
+            // T? only annotates T: a Task<T> already is a Task<T?> at run time.
+            : task.IsCompletedSuccessfully ? (Task<T?>)(object)task
+            : ObservedTask<T?>.Observe(task, tracker, exception => Failing(tracker, exception, function, silent));
+    }
+
+    // Runs the code up to its first await; a failure later is recorded once whoever awaits the task has seen it
+    // (see ObservedTask), so tracked code awaited by other tracked code is one record with every closure.
+    private static TTask? Start<TTask>(IErrorTracker tracker, Func<TTask> function, bool silent)
+        where TTask : Task
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(function);
         Exception? failure = null;
         try
         {
-            return await function().ConfigureAwait(false);
+            return function() ?? throw new InvalidOperationException("The tracked code returned no task.");
         }
         catch (Exception exception) when (Failing(tracker, failure = exception, function, silent))
         {
-            return default;
+            return null;
         }
         finally
         {

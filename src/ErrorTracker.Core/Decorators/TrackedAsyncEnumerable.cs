@@ -54,25 +54,8 @@ internal sealed class TrackedAsyncEnumerable<T>(IAsyncEnumerable<T> source, bool
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
-        private async ValueTask<bool> AwaitAsync(ValueTask<bool> next)
-        {
-            Exception? failure = null;
-            try
-            {
-                return await next.ConfigureAwait(false);
-            }
-            catch (Exception exception) when (owner.Failing(failure = exception))
-            {
-                return false;
-            }
-            finally
-            {
-                if (failure is not null)
-                {
-                    TrackedCall.Left(failure);
-                }
-            }
-        }
+        private ValueTask<bool> AwaitAsync(ValueTask<bool> next) =>
+            new(ObservedTask<bool>.Observe(next.AsTask(), ErrorTracker.Current, owner.Failing));
     }
 
     private bool Failing(Exception exception) => TrackedCall.Failing(exception, silent, declaringType, methodName, arguments);

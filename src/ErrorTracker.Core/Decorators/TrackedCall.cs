@@ -43,6 +43,32 @@ public static class TrackedCall
     /// <param name="exception">The exception that left the call.</param>
     public static void Left(Exception exception) => FailedCall.Record(ErrorTracker.Current, exception);
 
+    /// <summary>
+    /// Watches the task a wrapped call returned unfinished: its failure is kept and recorded like a synchronous one,
+    /// after the awaiters have added theirs. Call it only when the task has not completed successfully already.
+    /// </summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="task">The task the call returned.</param>
+    /// <param name="silent">Whether a failure completes the returned task with <see langword="default"/> instead.</param>
+    /// <param name="declaringType">The type that declares the called method.</param>
+    /// <param name="methodName">The called method's name.</param>
+    /// <param name="arguments">Its arguments by parameter name.</param>
+    /// <returns>A task with the same outcome.</returns>
+    public static Task<T> Await<T>(Task<T> task, bool silent, Type declaringType, string methodName, params KeyValuePair<string, object?>[] arguments) =>
+        ObservedTask<T>.Observe(task, ErrorTracker.Current, exception => Failing(exception, silent, declaringType, methodName, arguments));
+
+    /// <inheritdoc cref="Await{T}(Task{T}, bool, Type, string, KeyValuePair{string, object}[])"/>
+    public static Task Await(Task task, bool silent, Type declaringType, string methodName, params KeyValuePair<string, object?>[] arguments) =>
+        ObservedTask<bool>.Observe(task, ErrorTracker.Current, exception => Failing(exception, silent, declaringType, methodName, arguments));
+
+    /// <inheritdoc cref="Await{T}(Task{T}, bool, Type, string, KeyValuePair{string, object}[])"/>
+    public static ValueTask<T> Await<T>(ValueTask<T> task, bool silent, Type declaringType, string methodName, params KeyValuePair<string, object?>[] arguments) =>
+        task.IsCompletedSuccessfully ? task : new ValueTask<T>(Await(task.AsTask(), silent, declaringType, methodName, arguments));
+
+    /// <inheritdoc cref="Await{T}(Task{T}, bool, Type, string, KeyValuePair{string, object}[])"/>
+    public static ValueTask Await(ValueTask task, bool silent, Type declaringType, string methodName, params KeyValuePair<string, object?>[] arguments) =>
+        task.IsCompletedSuccessfully ? task : new ValueTask(Await(task.AsTask(), silent, declaringType, methodName, arguments));
+
     /// <summary>Wraps a sequence whose enumeration runs the method's body, so exceptions thrown while it is enumerated are tracked.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="source">The sequence the method returned.</param>

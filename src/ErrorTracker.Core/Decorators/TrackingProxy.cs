@@ -96,11 +96,11 @@ internal class TrackingProxy<TService> : DispatchProxy, IDisposable, IAsyncDispo
             case Task { IsCompletedSuccessfully: true }:
                 return result;
             case Task task when method.ReturnType == typeof(Task):
-                return ObserveAsync(task, method, args);
+                return ObserveResultAsync<bool>(task, method, args);
             case Task task when method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>):
                 return ObserveResultMethod.MakeGenericMethod(method.ReturnType.GetGenericArguments()[0]).Invoke(this, [task, method, args])!;
             case ValueTask { IsCompletedSuccessfully: false } valueTask:
-                return new ValueTask(ObserveAsync(valueTask.AsTask(), method, args));
+                return new ValueTask(ObserveResultAsync<bool>(valueTask.AsTask(), method, args));
             default:
                 if (method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
                 {
@@ -111,31 +111,11 @@ internal class TrackingProxy<TService> : DispatchProxy, IDisposable, IAsyncDispo
         }
     }
 
-    private async Task ObserveAsync(Task task, MethodInfo method, object?[]? args)
-    {
-        Exception? failure = null;
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (Exception exception) when (Failing(failure = exception, method, args))
-        {
-            throw;
-        }
-        finally
-        {
-            FailedCall.Record(_tracker, failure);
-        }
-    }
-
-    private async Task<T> ObserveResultAsync<T>(Task<T> task, MethodInfo method, object?[]? args)
-    {
-        await ObserveAsync(task, method, args).ConfigureAwait(false);
-        return task.Result;
-    }
+    private Task<T> ObserveResultAsync<T>(Task task, MethodInfo method, object?[]? args) =>
+        ObservedTask<T>.Observe(task, _tracker, exception => Failing(exception, method, args));
 
     private ValueTask<T> ObserveValueResultAsync<T>(ValueTask<T> valueTask, MethodInfo method, object?[]? args) =>
-        valueTask.IsCompletedSuccessfully ? valueTask : new ValueTask<T>(ObserveResultAsync(valueTask.AsTask(), method, args));
+        valueTask.IsCompletedSuccessfully ? valueTask : new ValueTask<T>(ObserveResultAsync<T>(valueTask.AsTask(), method, args));
 
     private bool Failing(Exception exception, MethodInfo method, object?[]? args)
     {

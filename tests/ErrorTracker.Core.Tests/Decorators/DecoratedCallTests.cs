@@ -74,6 +74,29 @@ public sealed class DecoratedCallTests
     }
 
     [Test]
+    public async Task An_async_failure_is_recorded_once_with_the_innermost_calls_arguments_before_the_caller_sees_it()
+    {
+        await using var harness = new TrackerHarness();
+        long recordedWhenCaught = -1;
+
+        try
+        {
+            await Wrapped.ShipTwiceAsync(17);
+        }
+        catch (TimeoutException)
+        {
+            recordedWhenCaught = harness.Tracker.Statistics.Recorded;
+        }
+
+        recordedWhenCaught.Should().Be(1, "the wrapper records before it hands the failure on");
+        var records = await harness.AllAsync();
+        var frames = (await harness.DetailAsync(records.Should().ContainSingle().Subject.Hash)).FirstOccurrence.Exception.Frames;
+        Arguments(frames, nameof(Shop.ShipAsync)).Should().Equal(("parcel", "17"));
+        frames.Should().NotContain(f => f.Method == nameof(Shop.ShipTwiceAsync) && f.Variables.Count > 0,
+            "across an await the outer call finds it recorded already");
+    }
+
+    [Test]
     public async Task A_decorated_call_that_succeeds_records_nothing()
     {
         await using var harness = new TrackerHarness();
@@ -109,6 +132,18 @@ public sealed class DecoratedCallTests
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static int Charge(decimal amount, string cardNumber, bool fail) =>
             fail ? throw new InvalidOperationException("card declined") : (int)amount + cardNumber.Length - 4;
+
+        public static async Task<int> ShipAsync(int parcel)
+        {
+            await Task.Yield();
+            throw new TimeoutException($"carrier did not answer for {parcel}");
+        }
+
+        public static async Task ShipTwiceAsync(int parcel)
+        {
+            await Wrapped.ShipAsync(parcel);
+            await Wrapped.ShipAsync(parcel + 1);
+        }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static int Countdown(int left) => left == 0 ? throw new InvalidOperationException("liftoff failed") : Wrapped.Countdown(left - 1);
@@ -171,6 +206,18 @@ public sealed class DecoratedCallTests
         }
 
         public static int Charge(decimal amount, string cardNumber, bool fail) => Charge(amount, cardNumber, fail, silent: false);
+
+        public static Task<int> ShipAsync(int parcel)
+        {
+            var task = Shop.ShipAsync(parcel);
+            return task.IsCompletedSuccessfully ? task : TrackedCall.Await(task, false, typeof(Shop), nameof(Shop.ShipAsync), new KeyValuePair<string, object?>("parcel", parcel));
+        }
+
+        public static Task ShipTwiceAsync(int parcel)
+        {
+            var task = Shop.ShipTwiceAsync(parcel);
+            return task.IsCompletedSuccessfully ? task : TrackedCall.Await(task, false, typeof(Shop), nameof(Shop.ShipTwiceAsync), new KeyValuePair<string, object?>("parcel", parcel));
+        }
 
         public static int ChargeSilently(decimal amount, string cardNumber) => Charge(amount, cardNumber, fail: true, silent: true);
 
