@@ -29,13 +29,4 @@ internal static class DashboardText
     public static string Title(ErrorRecord record) =>
         string.IsNullOrEmpty(record.Path) ? ShortName(record.ExceptionName) : $"{record.Method} {record.Path}".Trim();
 
-    public static string Origin(VariableOrigin origin) => origin switch
-    {
-        VariableOrigin.Argument => "argument",
-        VariableOrigin.Closure => "captured variable",
-        VariableOrigin.Instance => "field of this",
-        VariableOrigin.Static => "static",
-        VariableOrigin.ExceptionFilter => "exception filter",
-        _ => "explicit",
-    };
 }

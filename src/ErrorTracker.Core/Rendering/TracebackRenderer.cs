@@ -47,7 +47,7 @@ public static class TracebackRenderer
 
             foreach (var variable in frame.Variables)
             {
-                text.Append(indent).Append("        ").Append(variable.Name).Append(" (").Append(Label(variable.Origin)).Append(") = ")
+                text.Append(indent).Append("        ").Append(variable.Name).Append(" (").Append(OriginLabels.Label(variable.Origin)).Append(") = ")
                     .AppendLine(ValueText.Format(variable.Value));
             }
         }
@@ -87,15 +87,4 @@ public static class TracebackRenderer
             text.Append("    ").Append(value.Name).Append(" = ").AppendLine(ValueText.Format(value.Value));
         }
     }
-
-    private static string Label(VariableOrigin origin) => origin switch
-    {
-        VariableOrigin.Explicit => "variable",
-        VariableOrigin.ExceptionFilter => "filter variable",
-        VariableOrigin.Static => "static",
-        VariableOrigin.Argument => "argument",
-        VariableOrigin.Closure => "closure",
-        VariableOrigin.Instance => "this",
-        _ => origin.ToString(),
-    };
 }
