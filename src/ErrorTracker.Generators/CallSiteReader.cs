@@ -60,14 +60,19 @@ internal static class CallSiteReader
             return ownAttribute ? Warn(GeneratorDiagnostics.Inaccessible, location, name, "it") : null;
         }
 
-        var declaring = method.ContainingType;
+        // A generic method, or any method of a type that is not fully concrete here, gets a generic interceptor over the
+        // type's type parameters and then the method's, declared like the definition: the compiler substitutes the call's.
         var receiverType = operation.Instance?.Type;
-        if (ContainsTypeParameter(declaring) || (!method.IsExtensionMethod && receiverType is ITypeParameterSymbol))
+        var concrete = !method.IsGenericMethod && !ContainsTypeParameter(method.ContainingType);
+        var definition = concrete ? method : method.OriginalDefinition;
+        var declaring = definition.ContainingType;
+        var typeParameters = concrete ? [] : AllTypeParameters(declaring).Concat(definition.TypeParameters).ToList();
+        if ((!method.IsExtensionMethod && receiverType is ITypeParameterSymbol)
+            || typeParameters.Select(t => t.Name).Distinct().Count() != typeParameters.Count)
         {
-            return Warn(GeneratorDiagnostics.OpenGenericType, location, name, (receiverType ?? declaring).ToDisplayString(MessageFormat));
+            return Warn(GeneratorDiagnostics.OpenGenericType, location, name, (receiverType ?? method.ContainingType).ToDisplayString(MessageFormat));
         }
 
-        var definition = method.IsGenericMethod ? method.ConstructedFrom : method;
         if (definition.ReturnsByRef || definition.ReturnsByRefReadonly)
         {
             return Warn(GeneratorDiagnostics.ByRefResult, location, name, definition.ReturnType.ToDisplayString(MessageFormat), "by reference");
@@ -98,8 +103,9 @@ internal static class CallSiteReader
             DeclaringType: declaring.ToDisplayString(TypeFormat),
             Receiver: Receiver(method, declaring),
             IsExtension: method.IsExtensionMethod,
-            TypeParameters: definition.IsGenericMethod ? "<" + string.Join(", ", definition.TypeParameters.Select(t => t.Name)) + ">" : "",
-            Constraints: Constraints(definition),
+            TypeParameters: TypeList(typeParameters),
+            MethodTypeArguments: TypeList(definition.TypeParameters),
+            Constraints: Constraints(typeParameters),
             Parameters: definition.Parameters
                 .Select(p => new ParameterModel(p.Name, p.Type.ToDisplayString(TypeFormat), RefKindText(p.RefKind)))
                 .ToEquatableArray(),
@@ -239,10 +245,16 @@ internal static class CallSiteReader
         _ => "",
     };
 
-    private static string Constraints(IMethodSymbol method)
+    private static System.Collections.Generic.IEnumerable<ITypeParameterSymbol> AllTypeParameters(INamedTypeSymbol? type) =>
+        type is null ? [] : AllTypeParameters(type.ContainingType).Concat(type.TypeParameters);
+
+    private static string TypeList(System.Collections.Generic.IReadOnlyCollection<ITypeParameterSymbol> parameters) =>
+        parameters.Count == 0 ? "" : "<" + string.Join(", ", parameters.Select(t => t.Name)) + ">";
+
+    private static string Constraints(System.Collections.Generic.IEnumerable<ITypeParameterSymbol> parameters)
     {
         var text = new StringBuilder();
-        foreach (var parameter in method.TypeParameters)
+        foreach (var parameter in parameters)
         {
             var clauses = new System.Collections.Generic.List<string>();
             if (parameter.HasReferenceTypeConstraint)

@@ -210,7 +210,7 @@ internal sealed class InterceptorWriter
     {
         var target = model.Receiver.Length > 0 ? names.Receiver : model.DeclaringType;
         var arguments = model.Parameters.Select((p, i) => (p.RefKind == "ref readonly " ? "in " : p.RefKind) + names.Parameter(i));
-        return $"{target}.{Identifier(model.MethodName)}{model.TypeParameters}({string.Join(", ", arguments)})";
+        return $"{target}.{Identifier(model.MethodName)}{model.MethodTypeArguments}({string.Join(", ", arguments)})";
     }
 
     // The arguments handed over: every parameter but the out ones, in declaration order, under their own names.

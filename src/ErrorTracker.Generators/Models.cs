@@ -45,8 +45,9 @@ internal sealed record ParameterModel(string Name, string Type, string RefKind)
 /// <param name="DeclaringType">The fully qualified type that declares it (concrete), for <c>typeof</c>.</param>
 /// <param name="Receiver">The interceptor's <c>this</c> parameter (<c>this global::S</c>, <c>this ref global::S</c>), empty for a static method.</param>
 /// <param name="IsExtension">Whether the wrapped method is a classic extension method (called with its first parameter as <c>this</c>).</param>
-/// <param name="TypeParameters">The method's type parameter list (<c>&lt;T&gt;</c>), or empty.</param>
-/// <param name="Constraints">The method's constraint clauses, or empty.</param>
+/// <param name="TypeParameters">The interceptor's type parameter list (the type's, then the method's: <c>&lt;T, TResult&gt;</c>), or empty.</param>
+/// <param name="MethodTypeArguments">The method's own type parameters, as the type argument list it is called with, or empty.</param>
+/// <param name="Constraints">The constraint clauses of <paramref name="TypeParameters"/>, or empty.</param>
 /// <param name="Parameters">The method's parameters, in declaration order.</param>
 /// <param name="ReturnType">The fully qualified return type (<c>void</c> for none).</param>
 /// <param name="Shape">How the result comes back.</param>
@@ -58,6 +59,7 @@ internal sealed record InterceptorModel(
     string Receiver,
     bool IsExtension,
     string TypeParameters,
+    string MethodTypeArguments,
     string Constraints,
     EquatableArray<ParameterModel> Parameters,
     string ReturnType,
