@@ -81,6 +81,8 @@ public sealed class ProjectTests
             .Should().Equal(new Dictionary<string, string> { ["id"] = "5" });
         occurrences.Single(o => o.ExceptionType == typeof(IOException).FullName).ArgumentsOf(nameof(Accounts.SaveAsync))
             .Should().Equal(new Dictionary<string, string> { ["name"] = "\"ledger\"" });
+        occurrences.SelectMany(o => o.Exception.Frames).Should().NotContain(f => f.DeclaringType.Contains("TrackedCalls", StringComparison.Ordinal),
+            "the interceptors and their async helpers are hidden from recorded stacks");
     }
 
     [Test]
