@@ -47,12 +47,13 @@ internal sealed class FrameReader
             return (new FrameDetail { DeclaringType = "<unknown>", Method = "<unknown>" }, null);
         }
 
-        if (StackTraceHidden(method))
+        // An async method's frames are its state machine's MoveNext: hidden when the method it was made from is.
+        var original = OriginalMethod.Resolve(method);
+        if (StackTraceHidden(method) || StackTraceHidden(original.Method))
         {
             return null;
         }
 
-        var original = OriginalMethod.Resolve(method);
         var file = frame.GetFileName();
         int? line = frame.GetFileLineNumber() is > 0 and var l ? l : null;
         int? column = frame.GetFileColumnNumber() is > 0 and var c ? c : null;
