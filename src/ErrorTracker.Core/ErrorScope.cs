@@ -17,8 +17,10 @@ public sealed class ErrorScope : IDisposable
     private readonly List<IContextBuilder> _builders = [];
     private readonly List<MethodArguments> _arguments = [];
     private readonly Action<ErrorScope>? _onDispose;
+    private List<Exception>? _deferred;
     private Exception? _lastThrown;
     private volatile bool _completed;
+    private bool _recordsEscapingExceptions;
     private int _disposed;
 
     internal ErrorScope(ErrorScope? parent, IReadOnlyDictionary<string, object?>? initial, Action<ErrorScope>? onDispose)
@@ -108,21 +110,70 @@ public sealed class ErrorScope : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Says that whoever opened the scope records the exceptions that escape the work it covers, and disposes it when
+    /// that work ends: how the web integration covers a request. Decorated calls (<see cref="TrackExceptionsAttribute"/>,
+    /// tracked lambdas, tracking proxies) inside it then leave the recording to it instead of recording where they fail,
+    /// so the record has the whole stack, the request as the application read it and the arguments of every decorated
+    /// call the exception passed, across awaits too. Those failures that are handled inside and never escape are recorded
+    /// when the scope is disposed.
+    /// </summary>
+    /// <returns>This scope, for chaining.</returns>
+    public ErrorScope RecordsEscapingExceptions()
+    {
+        lock (_lock)
+        {
+            _recordsEscapingExceptions = true;
+        }
+
+        return this;
+    }
+
     /// <summary>Marks the block as finished normally: disposing the scope then records nothing.</summary>
     public void Complete() => _completed = true;
 
     /// <summary>Ends the scope, recording the last exception thrown inside it unless <see cref="Complete"/> was called.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        lock (_lock)
         {
-            return;
+            // Under the lock: a failure is either left to this scope before it ends, or refused and recorded at once.
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
         }
 
         _onDispose?.Invoke(this);
     }
 
     internal bool IsDisposed => Volatile.Read(ref _disposed) == 1;
+
+    /// <summary>Leaves the recording of a decorated call's failure to this scope, if it records escaping exceptions and is still open.</summary>
+    internal bool TryDefer(Exception exception)
+    {
+        lock (_lock)
+        {
+            if (!_recordsEscapingExceptions || IsDisposed)
+            {
+                return false;
+            }
+
+            (_deferred ??= []).Add(exception);
+            return true;
+        }
+    }
+
+    /// <summary>The failures left to this scope; once it is disposed, no more are added.</summary>
+    internal Exception[] TakeDeferred()
+    {
+        lock (_lock)
+        {
+            var taken = _deferred?.ToArray() ?? [];
+            _deferred = null;
+            return taken;
+        }
+    }
 
     /// <summary>The nearest scope from <paramref name="scope"/> upwards that is still open.</summary>
     internal static ErrorScope? Open(ErrorScope? scope)

@@ -189,7 +189,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         {
             // One throw is one occurrence, however many layers record it; a cached instance thrown afresh, even
             // from the same place, counts again.
-            var trace = exception.StackTrace ?? "";
+            var trace = WithoutWrapperFrame(exception.StackTrace ?? "");
             if (AlreadyRecorded(exception, trace) is { } known)
             {
                 return known.Hash;
@@ -219,7 +219,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     /// </summary>
     public void AddFailedCall(MethodArguments call)
     {
-        if (_disposed == 1 || AlreadyRecorded(call.Exception, call.Exception.StackTrace ?? "") is not null)
+        if (_disposed == 1 || AlreadyRecorded(call.Exception, WithoutWrapperFrame(call.Exception.StackTrace ?? "")) is not null)
         {
             // An outer call after an await: the innermost one has recorded it with what was known then.
             return;
@@ -230,10 +230,23 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
     /// <summary>
     /// The other half of <see cref="AddFailedCall"/>: called from the decorated call's <c>finally</c> while the
-    /// exception unwinds. By then the runtime has run the exception filters of every frame up to the one that catches it,
-    /// so every decorated call it passes has added its values, and this records the exception once, with all of them.
+    /// exception unwinds (by then the runtime has run the exception filters of every frame up to the one that catches
+    /// it, so every decorated call it passes has added its values), or before an async call hands its failure on.
+    /// Inside a scope that records escaping exceptions (a web request), the scope's owner records it instead, with
+    /// the whole stack and the request; elsewhere it is recorded now, once, with what the calls kept.
     /// </summary>
-    public void RecordFailedCall(Exception exception) => Record(exception, default, context: null, ErrorLevel.Error);
+    public void RecordFailedCall(Exception exception)
+    {
+        for (var scope = _currentScope.Value; scope is not null; scope = scope.Parent)
+        {
+            if (scope.TryDefer(exception))
+            {
+                return;
+            }
+        }
+
+        Record(exception, default, context: null, ErrorLevel.Error);
+    }
 
     /// <inheritdoc />
     public ErrorScope BeginScope(IReadOnlyDictionary<string, object?>? context = null)
@@ -330,6 +343,21 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             : null;
 
     /// <summary>
+    /// The trace without a last frame of a tracking wrapper. Such wrappers are hidden from stack traces, but the frame an
+    /// exception is being handled in shows while it is; once the exception has moved on through an await it is gone, so
+    /// the trace recorded from inside a wrapper would otherwise not be found in the later ones.
+    /// </summary>
+    private static string WithoutWrapperFrame(string trace)
+    {
+        var lastLine = trace.LastIndexOf('\n') + 1;
+        var last = trace.AsSpan(lastLine).TrimStart();
+        return last.StartsWith("at ErrorTracking.Decorators.", StringComparison.Ordinal)
+            || last.StartsWith("at ErrorTracking.Generated.", StringComparison.Ordinal)
+            ? trace[..Math.Max(0, lastLine - 1)].TrimEnd('\r')
+            : trace;
+    }
+
+    /// <summary>
     /// Whether <paramref name="trace"/> holds every frame of <paramref name="earlier"/>, in order. The runtime adds the
     /// frames an exception passes after those it had, but an await may place them before the frame it was caught in,
     /// so the earlier trace is not always a prefix.
@@ -375,6 +403,12 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             if (!scope.IsCompleted && scope.LastThrown is { } thrown)
             {
                 Record(thrown, default, context: null, ErrorLevel.Error);
+            }
+
+            // Left to the scope and handled before they escaped: the owner never saw them. Those it recorded are known.
+            foreach (var deferred in scope.TakeDeferred())
+            {
+                Record(deferred, default, context: null, ErrorLevel.Error);
             }
         }
         finally

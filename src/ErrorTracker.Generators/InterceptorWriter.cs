@@ -152,40 +152,11 @@ internal sealed class InterceptorWriter
         }
         else if (isAsync)
         {
-            var forwarded = string.Concat(captured.Select(c => ", " + c.Identifier));
-            Line($"return {names.Result}.IsCompletedSuccessfully ? {names.Result} : {name}_Awaited{model.TypeParameters}({names.Result}{forwarded});");
+            // The slow path is Core's: it records a later failure before handing it on, like the synchronous one.
+            Line($"return {names.Result}.IsCompletedSuccessfully ? {names.Result} : {TrackedCall}.Await({names.Result}, {Bool(model.Silent)}, "
+                + $"typeof({model.DeclaringType}), {Literal(model.MethodName)}{Arguments(captured)});");
         }
 
-        Close();
-        if (isAsync && model.Shape != ReturnShape.AsyncEnumerable)
-        {
-            Line();
-            WriteAwaited(model, names, name + "_Awaited", captured);
-        }
-    }
-
-    // The slow path of a task that has not completed successfully: awaited under the same filter, so a failure that
-    // happens later is tracked with the arguments as they were when the call returned.
-    private void WriteAwaited(InterceptorModel model, Names names, string name, List<(string Key, string Identifier, string Type)> captured)
-    {
-        var parameters = new[] { $"{model.ReturnType} {names.Result}" }.Concat(captured.Select(c => c.Type + " " + c.Identifier));
-        Line($"private static async {model.ReturnType} {name}{model.TypeParameters}({string.Join(", ", parameters)}){model.Constraints}");
-        Open();
-        Line($"{ExceptionType}? {names.Failure} = null;");
-        Line("try");
-        Open();
-        var returns = model.Shape is ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT;
-        Line($"{(returns ? "return " : "")}await {names.Result}.ConfigureAwait(false);");
-        Close();
-        WriteFilter(model, names);
-        Open();
-        if (returns)
-        {
-            Line("return default!;");
-        }
-
-        Close();
-        WriteFinally(names);
         Close();
     }
 

@@ -66,9 +66,10 @@ internal sealed class ErrorTrackerMiddleware
 
     private async Task TrackAsync(HttpContext context, RequestBody body, HttpRequestContextBuilder requestContext)
     {
-        using var scope = _tracker.BeginScope().AddContextBuilder(requestContext);
-        // The middleware records what it sees itself; the scope only carries the request's context, and the
-        // arguments the endpoint filters hand it when a handler fails: they find it among the request's features.
+        using var scope = _tracker.BeginScope().AddContextBuilder(requestContext).RecordsEscapingExceptions();
+        // The middleware records what it sees itself; the scope carries the request's context and the arguments the
+        // endpoint filters hand it when a handler fails (they find it among the request's features), and takes the
+        // failures of decorated calls, which it records when they escape, or when it ends if they were handled.
         scope.Complete();
         var outerScope = context.Features.Get<ErrorScope>();
         context.Features.Set(scope);

@@ -97,6 +97,26 @@ public sealed class DecoratedCallTests
     }
 
     [Test]
+    public async Task A_caller_recording_again_what_an_async_decorated_call_recorded_adds_no_occurrence()
+    {
+        await using var harness = new TrackerHarness();
+        string? again = null;
+
+        try
+        {
+            await Wrapped.ShipAsync(5);
+        }
+        catch (TimeoutException exception)
+        {
+            again = ErrorTracker.RecordException(exception);
+        }
+
+        var record = (await harness.AllAsync()).Should().ContainSingle().Subject;
+        record.Count.Should().Be(1);
+        again.Should().Be(record.Hash);
+    }
+
+    [Test]
     public async Task A_decorated_call_that_succeeds_records_nothing()
     {
         await using var harness = new TrackerHarness();
