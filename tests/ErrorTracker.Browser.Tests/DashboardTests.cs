@@ -175,6 +175,24 @@ public sealed class DashboardTests : SampleInBrowserFixture
         Browser.WaitFor(_ => IsOpen(frame), "the frame to open");
     }
 
+    [Test, Order(5)]
+    public void The_sample_services_decorated_methods_show_their_arguments_under_their_own_frames()
+    {
+        Browser.Open(Server.Dashboard);
+        Browser.ClickAndWaitForNavigation(Browser.Driver.FindElements(By.CssSelector("a.detail-link")).Single(a => a.Text == AsyncPath));
+
+        // ReportService is [TrackExceptions]: each of its methods the exception crossed, awaits included, shows its arguments.
+        ArgumentsOf("ConvertAsync").Should().Contain(("total", "argument")).And.Contain(("currency", "argument"));
+        ArgumentsOf("MonthlyTotalAsync").Should().Contain(("currency", "argument")).And.Contain(("month", "argument"));
+    }
+
+    private List<(string Name, string Origin)> ArgumentsOf(string method) =>
+        Browser.Driver.FindElements(By.CssSelector("details.frame.in-app"))
+            .Single(f => f.FindElement(By.CssSelector("summary code.signature")).Text.Contains("." + method + "(", StringComparison.Ordinal))
+            .FindElements(By.CssSelector("table.variables > tbody > tr"))
+            .Select(row => (row.FindElement(By.TagName("th")).Text, row.FindElement(By.CssSelector("td.origin")).Text))
+            .ToList();
+
     [Test, Order(6)]
     public void A_group_resolved_shows_as_resolved_and_a_group_deleted_after_confirming_is_gone()
     {
