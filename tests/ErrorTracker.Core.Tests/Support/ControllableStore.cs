@@ -13,11 +13,35 @@ internal sealed class ControllableStore : IErrorStore
     private readonly SemaphoreSlim _gate = new(0);
     private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _failuresLeft;
+    private int _timeoutsLeft;
     private int _saveCalls;
+    private int _failedCalls;
 
     public bool Held { get; private set; }
 
     public int SaveCalls => Volatile.Read(ref _saveCalls);
+
+    /// <summary>Writes that failed, whichever fault made them fail.</summary>
+    public int FailedCalls => Volatile.Read(ref _failedCalls);
+
+    /// <summary>When above zero, every call whose number (from 1) is a multiple of it fails.</summary>
+    public int FailEvery { get; set; }
+
+    /// <summary>While it answers <see langword="true"/>, every write fails, as during an outage measured on some clock.</summary>
+    public Func<bool>? DownWhile { get; set; }
+
+    /// <summary>
+    /// The next <paramref name="times"/> writes hang until their own command timeout (<paramref name="after"/>) and
+    /// then throw <see cref="OperationCanceledException"/>, as a database driver's command timeout does: a
+    /// cancellation the writer did not ask for.
+    /// </summary>
+    public void TimeOutNext(int times, TimeSpan after)
+    {
+        CommandTimeout = after;
+        Volatile.Write(ref _timeoutsLeft, times);
+    }
+
+    private TimeSpan CommandTimeout { get; set; }
 
     /// <summary>Completes when a write has reached the gate.</summary>
     public Task Entered => _entered.Task;
@@ -40,15 +64,24 @@ internal sealed class ControllableStore : IErrorStore
 
     public async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _saveCalls);
+        var call = Interlocked.Increment(ref _saveCalls);
         if (Held)
         {
             _entered.TrySetResult();
             await _gate.WaitAsync(cancellationToken);
         }
 
-        if (Down || Interlocked.Decrement(ref _failuresLeft) >= 0)
+        if (Interlocked.Decrement(ref _timeoutsLeft) >= 0)
         {
+            Interlocked.Increment(ref _failedCalls);
+            using var command = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            command.CancelAfter(CommandTimeout);
+            await Task.Delay(Timeout.Infinite, command.Token);
+        }
+
+        if (Down || DownWhile?.Invoke() == true || Interlocked.Decrement(ref _failuresLeft) >= 0 || (FailEvery > 0 && call % FailEvery == 0))
+        {
+            Interlocked.Increment(ref _failedCalls);
             throw new IOException("database is locked");
         }
 
