@@ -12,6 +12,7 @@ internal sealed class ControllableStore : IErrorStore
     private readonly InMemoryErrorStore _inner = new();
     private readonly SemaphoreSlim _gate = new(0);
     private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<ErrorEvent> _saved = [];
     private int _failuresLeft;
     private int _timeoutsLeft;
     private int _saveCalls;
@@ -59,6 +60,18 @@ internal sealed class ControllableStore : IErrorStore
     /// <summary>While set, every write fails, as when the database is down.</summary>
     public bool Down { get; set; }
 
+    /// <summary>Every occurrence the store accepted, in order.</summary>
+    public IReadOnlyList<ErrorEvent> Saved
+    {
+        get
+        {
+            lock (_saved)
+            {
+                return [.. _saved];
+            }
+        }
+    }
+
     /// <summary>The largest batch the store was handed.</summary>
     public int LargestBatch { get; private set; }
 
@@ -86,6 +99,10 @@ internal sealed class ControllableStore : IErrorStore
         }
 
         LargestBatch = Math.Max(LargestBatch, occurrences.Count);
+        lock (_saved)
+        {
+            _saved.AddRange(occurrences);
+        }
 
         return await _inner.SaveAsync(occurrences, cancellationToken);
     }
