@@ -15,6 +15,8 @@ internal static class Commands
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        // An occurrence as deep as capture makes it (100 value levels, 32 inner exceptions) is about 380 levels of JSON.
+        MaxDepth = 1024,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

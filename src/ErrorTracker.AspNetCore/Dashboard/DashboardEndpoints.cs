@@ -26,6 +26,8 @@ internal sealed class DashboardEndpoints
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
+        // An occurrence as deep as capture makes it (100 value levels, 32 inner exceptions) is about 380 levels of JSON.
+        MaxDepth = 1024,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

@@ -155,7 +155,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
                 }
 
                 // The store is unavailable: keep taking what is recorded into the buffer, merged, and retry.
-                await Task.Delay(Volatile.Read(ref _completing) == 1 ? FirstRetryDelay : _retryDelay, _stopping.Token).ConfigureAwait(false);
+                await BufferWhileWaitingAsync(Volatile.Read(ref _completing) == 1 ? FirstRetryDelay : _retryDelay).ConfigureAwait(false);
                 while (reader.TryRead(out var occurrence))
                 {
                     Buffer(occurrence);
@@ -181,6 +181,34 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         finally
         {
             _work.Pulse();
+        }
+    }
+
+    /// <summary>
+    /// Waits out a retry delay while moving whatever is recorded meanwhile into the merged buffer, so that during an
+    /// outage the queue stays empty and a storm costs memory per distinct failure instead of filling the queue.
+    /// </summary>
+    private async Task BufferWhileWaitingAsync(TimeSpan delay)
+    {
+        var reader = _channel.Reader;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        waiting.CancelAfter(delay);
+        try
+        {
+            while (await reader.WaitToReadAsync(waiting.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var occurrence))
+                {
+                    Buffer(occurrence);
+                }
+            }
+
+            // Completed at shutdown and drained: only the rest of the delay is left to wait.
+            await Task.Delay(Timeout.Infinite, waiting.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            // The delay is over.
         }
     }
 

@@ -596,6 +596,38 @@ public abstract class ErrorStoreContract
         message.Length.Should().BeGreaterThanOrEqualTo(1000);
     }
 
+    // Capture renders values 100 levels deep by default (MaxDepth) and follows 32 levels of inner exceptions: a
+    // linked list or a JSON document that deep is an ordinary variable, and the store must take it.
+    [Test]
+    public async Task An_occurrence_nested_as_deep_as_capture_goes_is_stored_and_read_back()
+    {
+        var store = await CreateStoreAsync();
+        var hash = HashOf("deep");
+        var value = RecordedValue.Scalar("bottom", "string");
+        for (var i = 0; i < new ErrorTracking.Configuration.ErrorTrackerOptions().MaxDepth; i++)
+        {
+            value = new RecordedValue { Kind = RecordedValueKind.Object, TypeName = "Node", Children = [new NamedValue("Next", value)] };
+        }
+
+        var occurrence = Occurrence(hash, Epoch);
+        var exception = occurrence.Exception with { Frames = [occurrence.Exception.Frames[0] with { Variables = [new CapturedVariable("list", value, VariableOrigin.Explicit)] }] };
+        for (var i = 0; i < 32; i++)
+        {
+            exception = occurrence.Exception with { InnerExceptions = [exception] };
+        }
+
+        await store.SaveAsync([occurrence with { Exception = exception }], None);
+
+        var stored = (await store.GetAsync(hash, None))!.FirstOccurrence.Exception;
+        var depth = 0;
+        for (var inner = stored; inner.InnerExceptions.Count > 0; inner = inner.InnerExceptions[0])
+        {
+            depth++;
+        }
+
+        depth.Should().Be(32);
+    }
+
     /// <summary>The UTC day <paramref name="days"/> after <see cref="TestEvents.Epoch"/>.</summary>
     protected static DateOnly Day(int days) => DateOnly.FromDateTime(Epoch.UtcDateTime).AddDays(days);
 }
