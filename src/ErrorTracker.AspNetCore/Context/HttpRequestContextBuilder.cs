@@ -82,6 +82,10 @@ internal sealed class HttpRequestContextBuilder : IContextBuilder
                 context.RequestData["files"] = form.Files.Select(UploadedFile.Of).ToList();
             }
         }
+        else if (_body.Content is string text)
+        {
+            context.SetUnparsedText("body", text);
+        }
         else if (_body.Content is { } body)
         {
             context.RequestData["body"] = body;

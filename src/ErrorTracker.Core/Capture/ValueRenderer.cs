@@ -40,7 +40,7 @@ internal sealed class ValueRenderer
     {
         // A request section's label is the integration's, not a name the application chose: only its entries are
         // judged by their names.
-        if (value is not RequestSection && _masker.TryMaskName(name, out var replacement))
+        if (value is not (RequestSection or UnparsedText) && _masker.TryMaskName(name, out var replacement))
         {
             return RecordedValue.Masked(replacement);
         }
@@ -106,6 +106,13 @@ internal sealed class ValueRenderer
         if (!state.TakeNode())
         {
             return new RecordedValue { Kind = RecordedValueKind.Truncated, Text = "rendering budget exhausted" };
+        }
+
+        if (value is UnparsedText unparsed)
+        {
+            var masked = _masker.MaskUnparsed(Clip(unparsed.Text));
+            var granted = state.Budget.TakeCharacters(masked.Length);
+            return RecordedValue.Scalar(granted == masked.Length ? masked : string.Concat(masked.AsSpan(0, granted), "..."), "string");
         }
 
         var type = value.GetType();

@@ -77,7 +77,7 @@ public sealed class ErrorTrackerOptions
     /// <summary>Items kept of a collection and members of an object (upstream: 1,000).</summary>
     public int MaxCollectionItems { get; set; } = 1_000;
 
-    /// <summary>Levels of nesting rendered (upstream: 100).</summary>
+    /// <summary>Levels of nesting rendered (upstream: 100); at most 300, what the stores can keep.</summary>
     public int MaxDepth { get; set; } = 100;
 
     /// <summary>Values rendered at most for one variable, whatever its shape. Default: 10,000.</summary>

@@ -15,6 +15,9 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
 
     private const int MaxRequestBodyLimit = 16 * 1024 * 1024;
 
+    // Stores and the dashboard write at most 1,024 JSON levels, and each rendered level takes three.
+    private const int MaxDepthLimit = 300;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ErrorTrackerOptions options)
     {
@@ -36,6 +39,11 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         AtLeast(failures, nameof(options.MaxStringLength), options.MaxStringLength, 1);
         AtLeast(failures, nameof(options.MaxCollectionItems), options.MaxCollectionItems, 1);
         AtLeast(failures, nameof(options.MaxDepth), options.MaxDepth, 1);
+        if (options.MaxDepth > MaxDepthLimit)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxDepth)} must be at most {MaxDepthLimit} (was {options.MaxDepth}): deeper values could not be stored.");
+        }
+
         AtLeast(failures, nameof(options.MaxValueNodes), options.MaxValueNodes, 1);
         AtLeast(failures, nameof(options.SourceContextLines), options.SourceContextLines, 0);
         AtLeast(failures, nameof(options.MaxRequestBodyLength), options.MaxRequestBodyLength, 0);

@@ -40,6 +40,20 @@ public sealed class CaptureContext
         RequestData[label] = new RequestSection([.. entries]);
     }
 
+    /// <summary>
+    /// Sets request data that is text the integration could not parse, such as a body sent as JSON that is not valid
+    /// JSON, or one cut at the size limit. It is masked like any text and, because a broken structure can hide where
+    /// a value starts, withheld whole when it still names a secret whose value masking could not find.
+    /// </summary>
+    /// <param name="label">The label, such as <c>body</c>.</param>
+    /// <param name="text">The text as received.</param>
+    public void SetUnparsedText(string label, string text)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        ArgumentNullException.ThrowIfNull(text);
+        RequestData[label] = new UnparsedText(text);
+    }
+
     /// <summary>Any other key/values worth keeping with the occurrence.</summary>
     public IDictionary<string, object?> Extra { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
 }

@@ -69,6 +69,45 @@ internal sealed partial class SecretMasker
         }
     }
 
+    /// <summary>
+    /// Masks text that could not be parsed, like <see cref="MaskText"/>, then withholds it whole when a name in it is
+    /// still secret and no mask follows it: in broken structure (a missing separator, an unclosed quote) the value
+    /// next to a secret name cannot be found, and guessing would leak it.
+    /// </summary>
+    public string MaskUnparsed(string text)
+    {
+        var masked = MaskText(text);
+        if (!_maskText)
+        {
+            return masked;
+        }
+
+        try
+        {
+            foreach (Match name in NameToken().Matches(masked))
+            {
+                if (_rule.TryMask(name.Value, out var replacement) && !MaskFollows(masked, name.Index + name.Length, replacement))
+                {
+                    var shown = name.Value.Length > 40 ? name.Value[..40] + "..." : name.Value;
+                    return $"<{text.Length} characters withheld: text that did not parse names a secret ({shown}) whose value could not be found>";
+                }
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return $"<{text.Length} characters withheld: too long to scan for secrets>";
+        }
+
+        return masked;
+    }
+
+    // A masked pair reads name, then at most a closing quote and a separator with spaces, then the mask.
+    private static bool MaskFollows(string text, int nameEnd, string mask)
+    {
+        var window = text.AsSpan(nameEnd, Math.Min(text.Length - nameEnd, mask.Length + 16));
+        return window.Contains(mask, StringComparison.Ordinal);
+    }
+
     // Only the key and separator are matched, so a pair whose key is not secret consumes nothing and a secret
     // pair later in its value (a query string inside a URL) is still found.
     private string MaskPairs(string text)
@@ -106,6 +145,15 @@ internal sealed partial class SecretMasker
             // A JSON string inside a string: the value ends at the next escaped quote.
             var close = text.IndexOf("\\\"", start + 2, StringComparison.Ordinal);
             return close < 0 ? (start + 2, text.Length, text.Length) : (start + 2, close, close + 2);
+        }
+
+        if (first == '\\' && text.AsSpan(start).StartsWith(@"\u00", StringComparison.Ordinal) && start + 6 <= text.Length
+            && text.AsSpan(start + 4, 2) is "22" or "27")
+        {
+            // A quote written as a JSON escape, as in JSON text kept as it was because it did not parse.
+            var quote = text.Substring(start, 6);
+            var close = text.IndexOf(quote, start + 6, StringComparison.Ordinal);
+            return close < 0 ? (start + 6, text.Length, text.Length) : (start + 6, close, close + 6);
         }
 
         if (first is '"' or '\'')
@@ -156,10 +204,14 @@ internal sealed partial class SecretMasker
         return string.Concat(match.Value.AsSpan(0, relative), _mask, match.Value.AsSpan(relative + secret.Length));
     }
 
-    // The key of key=value, key: value, "key": "value", 'key'='value' and \"key\": \"value\" (JSON inside a string).
+    // The key of key=value, key: value, "key": "value", 'key'='value', \"key\": \"value\" (JSON inside a string) and
+    // \u0022key\u0022: \u0022value\u0022 (JSON escapes kept in text that did not parse).
     // The look-behind starts a key only at a word boundary, which keeps the scan linear on long runs of letters.
-    [GeneratedRegex("""(?<![A-Za-z0-9_.\-])(?:\\?["'])?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>(?:\\?["'])?\s*[=:]\s*)""", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    [GeneratedRegex("""(?<![A-Za-z0-9_.\-])(?:\\?["']|\\u00(?:22|27))?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>(?:\\?["']|\\u00(?:22|27))?\s*[=:]\s*)""", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
     private static partial Regex KeyAndSeparator();
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9_.\-])[A-Za-z_][A-Za-z0-9_.\-]*", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    private static partial Regex NameToken();
 
     [GeneratedRegex(@"\b(?<scheme>Bearer|Basic|Digest)\s+[A-Za-z0-9\-._~+/]{6,}=*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, PatternTimeoutMilliseconds)]
     private static partial Regex AuthorizationScheme();

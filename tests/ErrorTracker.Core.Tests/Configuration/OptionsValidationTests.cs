@@ -50,6 +50,13 @@ public sealed class OptionsValidationTests
             .Should().Throw<OptionsValidationException>().WithMessage("*ErrorTracker:MaxRequestBodyLength must be at most 16777216*");
     }
 
+    [Test]
+    public void A_depth_past_what_the_stores_keep_is_refused()
+    {
+        FluentActions.Invoking(() => ErrorTracker.Init(o => o.MaxDepth = 301))
+            .Should().Throw<OptionsValidationException>().WithMessage("*ErrorTracker:MaxDepth must be at most 300*");
+    }
+
     [TestCase("/")]
     [TestCase("//")]
     public void A_dashboard_prefix_at_the_root_is_refused(string prefix)

@@ -24,8 +24,23 @@ public sealed class SecretMaskerTests
     [TestCase("GET https://shop.example/orders/42?token=abc123", "GET https://shop.example/orders/42?token=[masked]")]
     [TestCase("note: see https://x.example/?a=1&secret=s3 now", "note: see https://x.example/?a=1&secret=[masked]")] // after = a value may hold spaces: over-masking is the safe side
     [TestCase("{\"password\": \"with \\\" quote\", \"user\": \"bob\"}", "{\"password\": \"[masked]\", \"user\": \"bob\"}")]
+    [TestCase(@"{'note':'failed (\u0022session_cookie\u0022: \u0022abc123\u0022) while retrying'}", @"{'note':'failed (\u0022session_cookie\u0022: \u0022[masked]\u0022) while retrying'}")] // JSON escapes in text that did not parse
+    [TestCase(@"token\u0027: \u0027abc123\u0027, next", @"token\u0027: \u0027[masked]\u0027, next")]
     public void Secret_key_values_inside_text_are_masked(string text, string expected) =>
         Masker().MaskText(text).Should().Be(expected);
+
+    [TestCase("{\"child\"null,\"user_secret\"\"s3cr3t-value\"}")]
+    public void Unparsed_text_naming_a_secret_whose_value_cannot_be_found_is_withheld_whole(string text)
+    {
+        var masked = Masker().MaskUnparsed(text);
+
+        masked.Should().NotContain("s3cr3t-value").And.StartWith($"<{text.Length} characters withheld");
+    }
+
+    [TestCase("{'user': 'bob', 'password': 'hunter2'", "{'user': 'bob', 'password': '[masked]'")]
+    [TestCase("plain text without names worth hiding", "plain text without names worth hiding")]
+    public void Unparsed_text_whose_secrets_are_all_found_is_kept_masked(string text, string expected) =>
+        Masker().MaskUnparsed(text).Should().Be(expected);
 
     [TestCase("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "eyJhbGciOiJIUzI1NiJ9")]
     [TestCase("upstream replied 401 for Bearer abcdef123456", "abcdef123456")]
