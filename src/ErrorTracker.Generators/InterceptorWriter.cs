@@ -96,6 +96,8 @@ internal sealed class InterceptorWriter
             parameters = new[] { model.Receiver + " " + names.Receiver }.Concat(parameters);
         }
 
+        // A call that succeeds should cost what the call itself costs: let the JIT inline the wrapper into the caller.
+        Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         Line($"public static {model.ReturnType} {name}{model.TypeParameters}({string.Join(", ", parameters)}){model.Constraints}");
         Open();
         Line($"{ExceptionType}? {names.Failure} = null;");
