@@ -25,7 +25,7 @@ public class ListBenchmarks
     private static readonly ErrorQuery FilteredQuery = new() { Page = 1, PageSize = 10, Path = Occurrences.FilteredResource };
 
     // A group in the middle of the table: neither the newest rows nor the oldest, which could sit in warmer pages.
-    private static readonly string GroupHash = Occurrences.HashOf(ListData.Groups / 2 + 7);
+    internal static readonly string GroupHash = Occurrences.HashOf(ListData.Groups / 2 + 7);
 
     private IErrorStore _store = null!;
     private NpgsqlDataSource? _dataSource;

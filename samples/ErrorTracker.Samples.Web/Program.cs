@@ -23,7 +23,19 @@ app.UseExceptionHandler(handler => handler.Run(async context =>
     await context.Response.WriteAsync(SamplePages.Failed);
 }));
 app.UseStatusCodePages();
-app.UseErrorTracker();
+
+// For the load scripts in bench/ only: ERRORTRACKER_SAMPLE_BENCH=untracked leaves the middleware out, to measure what it
+// costs a request; with any value, /bench/stats returns the tracker's statistics. Unset, the sample is as documented.
+var bench = Environment.GetEnvironmentVariable("ERRORTRACKER_SAMPLE_BENCH");
+if (bench != "untracked")
+{
+    app.UseErrorTracker();
+}
+
+if (!string.IsNullOrEmpty(bench))
+{
+    app.MapGet("/bench/stats", (ErrorTracking.IErrorTracker tracker) => tracker.Statistics);
+}
 
 app.MapGet("/", () => Results.Content(SamplePages.Home, "text/html; charset=utf-8"));
 app.MapGet("/sample.js", () => Results.Content(SamplePages.Script, "text/javascript; charset=utf-8"));

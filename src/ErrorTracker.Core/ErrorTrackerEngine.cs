@@ -90,7 +90,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             options.MaskSecretsInText,
             options.MaskedValuePatterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(500))));
         var renderer = new ValueRenderer(masker, new CaptureLimits(options.MaxStringLength, options.MaxCollectionItems, options.MaxDepth, options.MaxValueNodes));
-        var frames = new FrameReader(new InAppClassifier(options.InAppInclude, options.InAppExclude), new SourceContextReader(options.SourceContextLines), renderer);
+        var frames = new FrameReader(new InAppClassifier(options.InAppInclude, options.InAppExclude), new SourceContextReader(options.SourceContextLines, masker.MaskText));
         var application = options.ApplicationName ?? Assembly.GetEntryAssembly()?.GetName().Name;
         _capturer = new EventCapturer(renderer, frames, options.CaptureStaticFields ? new StaticFieldReader(renderer) : null,
             contextBuilders, time, application, options.IncludeMessageInFingerprint, options.Fingerprint, _logger);
@@ -189,7 +189,9 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         {
             // One throw is one occurrence, however many layers record it; a cached instance thrown afresh, even
             // from the same place, counts again.
-            var trace = WithoutWrapperFrame(exception.StackTrace ?? "");
+            // Read once: every read of StackTrace walks and formats the whole trace again.
+            var stackTrace = exception.StackTrace;
+            var trace = WithoutWrapperFrame(stackTrace ?? "");
             if (AlreadyRecorded(exception, trace) is { } known)
             {
                 return known.Hash;
@@ -200,7 +202,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
                 return null;
             }
 
-            var occurrence = _capturer.CaptureException(exception, level, variables, MergedContext(context), ScopeBuilders(), Arguments(exception));
+            var occurrence = _capturer.CaptureException(exception, thrown: stackTrace is not null, level, variables, MergedContext(context), ScopeBuilders(), Arguments(exception));
             _recorded.AddOrUpdate(exception, new RecordedThrow(occurrence.Hash, trace));
             Enqueue(occurrence);
             return occurrence.Hash;

@@ -54,7 +54,9 @@ internal sealed class EventCapturer
         _logger = logger;
     }
 
-    public ErrorEvent CaptureException(Exception exception, ErrorLevel level, CapturedVariables variables,
+    // thrown: whether the exception's StackTrace is not null. The caller has read it already, and every read walks
+    // and formats the whole trace again.
+    public ErrorEvent CaptureException(Exception exception, bool thrown, ErrorLevel level, CapturedVariables variables,
         IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders, IReadOnlyList<MethodArguments> arguments)
     {
         // What the caller and the integration handed over and the request come first: they matter most when the
@@ -64,8 +66,8 @@ internal sealed class EventCapturer
         var renderedArguments = RenderArguments(arguments, budget);
         var described = Describe(exception, context, scopeBuilders, budget);
         var chain = new ChainReading(budget, renderedArguments);
-        var root = ReadException(exception, depth: 0, chain);
-        root = AttachVariables(root, captured, thrown: exception.StackTrace is not null);
+        var root = ReadException(exception, depth: 0, chain, thrown);
+        root = AttachVariables(root, captured, thrown);
         return Complete(root, level, described, isMessage: false);
     }
 
@@ -156,13 +158,13 @@ internal sealed class EventCapturer
     /// <summary>An exception as the tracker's own log may show it: its type and its masked message.</summary>
     public string Describe(Exception failure) => $"{failure.GetType().FullName}: {_renderer.MaskAndClip(SafeMessage(failure))}";
 
-    private ExceptionDetail ReadException(Exception exception, int depth, ChainReading chain)
+    private ExceptionDetail ReadException(Exception exception, int depth, ChainReading chain, bool thrown)
     {
         chain.Seen.Add(exception);
         chain.Remaining--;
         IReadOnlyList<FrameDetail> frames = [];
         List<(FrameDetail Frame, OriginalMethod? Method)>? read = null;
-        if (exception.StackTrace is not null)
+        if (thrown)
         {
             read = _frames.Read(new StackTrace(exception, fNeedFileInfo: true));
         }
@@ -191,7 +193,7 @@ internal sealed class EventCapturer
             {
                 if (child is not null && chain.Remaining > 0 && !chain.Seen.Contains(child))
                 {
-                    inner.Add(ReadException(child, depth + 1, chain));
+                    inner.Add(ReadException(child, depth + 1, chain, thrown: child.StackTrace is not null));
                 }
             }
         }

@@ -3,18 +3,16 @@ using ErrorTracking.Records;
 
 namespace ErrorTracking.Capture;
 
-/// <summary>Reads the frames of a stack trace into <see cref="FrameDetail"/>s, with original method names and source context.</summary>
+/// <summary>Reads the frames of a stack trace into <see cref="FrameDetail"/>s, with original method names and masked source context.</summary>
 internal sealed class FrameReader
 {
     private readonly InAppClassifier _inApp;
     private readonly SourceContextReader _sources;
-    private readonly ValueRenderer _renderer;
 
-    public FrameReader(InAppClassifier inApp, SourceContextReader sources, ValueRenderer renderer)
+    public FrameReader(InAppClassifier inApp, SourceContextReader sources)
     {
         _inApp = inApp;
         _sources = sources;
-        _renderer = renderer;
     }
 
     public List<(FrameDetail Frame, OriginalMethod? Method)> Read(StackTrace trace)
@@ -69,7 +67,7 @@ internal sealed class FrameReader
             Column = column,
             ILOffset = offset,
             InApp = _inApp.IsInApp(original.DeclaringType),
-            Source = source is null ? null : source with { Lines = source.Lines.Select(_renderer.Masker.MaskText).ToArray() },
+            Source = source,
         };
         return (detail, original);
     }
