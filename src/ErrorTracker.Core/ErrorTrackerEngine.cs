@@ -75,6 +75,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     private readonly AsyncLocal<ErrorScope?> _currentScope = new();
     private readonly ConditionalWeakTable<Exception, RecordedThrow> _recorded = new();
     private readonly ConditionalWeakTable<Exception, FailedCalls> _failedCalls = new();
+    private readonly ThrowSignature _signatures = new();
     private int _disposed;
 
     private ErrorTrackerEngine(ErrorTrackerOptions options, IErrorStore store, IReadOnlyList<IContextBuilder> contextBuilders,
@@ -189,9 +190,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         {
             // One throw is one occurrence, however many layers record it; a cached instance thrown afresh, even
             // from the same place, counts again.
-            // Read once: every read of StackTrace walks and formats the whole trace again.
-            var stackTrace = exception.StackTrace;
-            var trace = WithoutWrapperFrame(stackTrace ?? "");
+            var (trace, thrown) = _signatures.Of(exception);
             if (AlreadyRecorded(exception, trace) is { } known)
             {
                 return known.Hash;
@@ -202,7 +201,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
                 return null;
             }
 
-            var occurrence = _capturer.CaptureException(exception, thrown: stackTrace is not null, level, variables, MergedContext(context), ScopeBuilders(), Arguments(exception));
+            var occurrence = _capturer.CaptureException(exception, thrown, level, variables, MergedContext(context), ScopeBuilders(), Arguments(exception));
             _recorded.AddOrUpdate(exception, new RecordedThrow(occurrence.Hash, trace));
             Enqueue(occurrence);
             return occurrence.Hash;
@@ -221,7 +220,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     /// </summary>
     public void AddFailedCall(MethodArguments call)
     {
-        if (_disposed == 1 || AlreadyRecorded(call.Exception, WithoutWrapperFrame(call.Exception.StackTrace ?? "")) is not null)
+        if (_disposed == 1 || AlreadyRecorded(call.Exception, _signatures.Of(call.Exception).Signature) is not null)
         {
             // An outer call after an await: the innermost one has recorded it with what was known then.
             return;
@@ -339,53 +338,10 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     /// </summary>
     private RecordedThrow? AlreadyRecorded(Exception exception, string trace) =>
         _recorded.TryGetValue(exception, out var known)
-        && ((trace.Length > known.Trace.Length && Extends(trace, known.Trace))
+        && ((trace.Length > known.Trace.Length && ThrowSignature.Extends(trace, known.Trace))
             || (trace == known.Trace && !known.ThrownSince))
             ? known
             : null;
-
-    /// <summary>
-    /// The trace without a last frame of a tracking wrapper. Such wrappers are hidden from stack traces, but the frame an
-    /// exception is being handled in shows while it is; once the exception has moved on through an await it is gone, so
-    /// the trace recorded from inside a wrapper would otherwise not be found in the later ones.
-    /// </summary>
-    private static string WithoutWrapperFrame(string trace)
-    {
-        var lastLine = trace.LastIndexOf('\n') + 1;
-        var last = trace.AsSpan(lastLine).TrimStart();
-        return last.StartsWith("at ErrorTracking.Decorators.", StringComparison.Ordinal)
-            || last.StartsWith("at ErrorTracking.Generated.", StringComparison.Ordinal)
-            ? trace[..Math.Max(0, lastLine - 1)].TrimEnd('\r')
-            : trace;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="trace"/> holds every frame of <paramref name="earlier"/>, in order. The runtime adds the
-    /// frames an exception passes after those it had, but an await may place them before the frame it was caught in,
-    /// so the earlier trace is not always a prefix.
-    /// </summary>
-    private static bool Extends(string trace, string earlier)
-    {
-        var position = 0;
-        foreach (var line in earlier.Split('\n'))
-        {
-            var frame = line.TrimEnd('\r');
-            if (frame.Length == 0 || frame.StartsWith("--- ", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var found = trace.IndexOf(frame, position, StringComparison.Ordinal);
-            if (found < 0)
-            {
-                return false;
-            }
-
-            position = found + frame.Length;
-        }
-
-        return true;
-    }
 
     private IEnumerable<KeyValuePair<string, object?>> MergedContext(IReadOnlyDictionary<string, object?>? context)
     {

@@ -54,8 +54,7 @@ internal sealed class EventCapturer
         _logger = logger;
     }
 
-    // thrown: whether the exception's StackTrace is not null. The caller has read it already, and every read walks
-    // and formats the whole trace again.
+    // thrown: whether the exception was thrown (has frames); the caller knows it already.
     public ErrorEvent CaptureException(Exception exception, bool thrown, ErrorLevel level, CapturedVariables variables,
         IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders, IReadOnlyList<MethodArguments> arguments)
     {
@@ -193,7 +192,7 @@ internal sealed class EventCapturer
             {
                 if (child is not null && chain.Remaining > 0 && !chain.Seen.Contains(child))
                 {
-                    inner.Add(ReadException(child, depth + 1, chain, thrown: child.StackTrace is not null));
+                    inner.Add(ReadException(child, depth + 1, chain, thrown: new StackTrace(child, fNeedFileInfo: false).FrameCount > 0));
                 }
             }
         }
