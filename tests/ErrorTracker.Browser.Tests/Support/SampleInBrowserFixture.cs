@@ -6,12 +6,24 @@ namespace ErrorTracking.Browser.Tests.Support;
 /// One web sample with a fresh database and one headless Chromium, shared by the tests of a fixture; the sample's
 /// output is printed under every failed test.
 /// </summary>
-public abstract class SampleInBrowserFixture
+public abstract class SampleInBrowserFixture : BrowserFixture<SampleServer>
 {
-    private SampleServer? _server;
+    /// <inheritdoc />
+    protected override Task<SampleServer> StartServerAsync() => SampleServer.StartAsync();
+}
+
+/// <summary>
+/// One application serving the dashboard and one headless Chromium, shared by the tests of a fixture; the
+/// application's output is printed under every failed test.
+/// </summary>
+/// <typeparam name="TServer">The application.</typeparam>
+public abstract class BrowserFixture<TServer>
+    where TServer : class, IDashboardServer
+{
+    private TServer? _server;
     private Chromium? _browser;
 
-    internal SampleServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
+    internal TServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
 
     internal Chromium Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
 
@@ -21,7 +33,7 @@ public abstract class SampleInBrowserFixture
         Chromium.Require();
         try
         {
-            _server = await SampleServer.StartAsync();
+            _server = await StartServerAsync();
             _browser = Chromium.Start();
             await RecordAsync();
         }
@@ -29,7 +41,7 @@ public abstract class SampleInBrowserFixture
         {
             if (_server is not null)
             {
-                await TestContext.Out.WriteLineAsync("The web sample's output:\n" + _server.Output);
+                await TestContext.Out.WriteLineAsync("The application's output:\n" + _server.Output);
             }
 
             // The one-time teardown is not promised to run after a failed one-time setup: no process may outlive it.
@@ -43,7 +55,7 @@ public abstract class SampleInBrowserFixture
     {
         if (_server is not null && TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
         {
-            await TestContext.Out.WriteLineAsync("The web sample's output:\n" + _server.Output);
+            await TestContext.Out.WriteLineAsync("The application's output:\n" + _server.Output);
         }
     }
 
@@ -64,6 +76,9 @@ public abstract class SampleInBrowserFixture
             }
         }
     }
+
+    /// <summary>Starts the application the browser looks at.</summary>
+    protected abstract Task<TServer> StartServerAsync();
 
     /// <summary>Records what the fixture's tests look at, once, before the first of them.</summary>
     protected abstract Task RecordAsync();

@@ -10,7 +10,7 @@ namespace ErrorTracking.Browser.Tests.Support;
 /// file in a temporary folder: the same program a developer starts, so the browser sees its real pipeline
 /// (exception handler, status code pages, static files, the dashboard's guard and headers).
 /// </summary>
-internal sealed class SampleServer : IAsyncDisposable
+public sealed class SampleServer : IDashboardServer
 {
     private const string SampleProject = "samples/ErrorTracker.Samples.Web";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);

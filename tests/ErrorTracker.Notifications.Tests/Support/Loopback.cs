@@ -7,14 +7,7 @@ namespace ErrorTracking.Notifications.Tests.Support;
 internal static class Loopback
 {
     /// <summary>A loopback port nothing listens on: connecting is refused.</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int ClosedPort() => ErrorTracking.Testing.Web.DeliveryOutageApp.ClosedPort();
 
     /// <summary>Accepts connections and never says a word, like a server that hangs: the client waits for the greeting.</summary>
     public sealed class SilentServer : IDisposable
