@@ -193,8 +193,13 @@ internal sealed class InterceptorWriter
             .Where(p => !p.Parameter.IsOut)
             .Select(p => (p.Parameter.Name, p.Identifier, p.Parameter.Type));
 
-    private static string Arguments(IEnumerable<(string Key, string Identifier, string Type)> captured) =>
-        string.Concat(captured.Select(c => $", new {Argument}({Literal(c.Key)}, {c.Identifier})"));
+    // An array, built only when a call has failed: a params span would be a buffer on the wrapper's stack frame, which
+    // the JIT zeroes on every call, success included.
+    private static string Arguments(IEnumerable<(string Key, string Identifier, string Type)> captured)
+    {
+        var items = captured.Select(c => $"new {Argument}({Literal(c.Key)}, {c.Identifier})").ToList();
+        return items.Count == 0 ? "" : $", new {Argument}[] {{ {string.Join(", ", items)} }}";
+    }
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
