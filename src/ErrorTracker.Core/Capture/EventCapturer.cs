@@ -165,7 +165,7 @@ internal sealed class EventCapturer
         List<(FrameDetail Frame, OriginalMethod? Method)>? read = null;
         if (thrown)
         {
-            read = _frames.Read(new StackTrace(exception, fNeedFileInfo: true));
+            read = _frames.Read(exception);
         }
         else if (depth == 0)
         {

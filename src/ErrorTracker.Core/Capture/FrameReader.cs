@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Reflection;
 using ErrorTracking.Records;
 
 namespace ErrorTracking.Capture;
@@ -6,13 +8,60 @@ namespace ErrorTracking.Capture;
 /// <summary>Reads the frames of a stack trace into <see cref="FrameDetail"/>s, with original method names and masked source context.</summary>
 internal sealed class FrameReader
 {
+    private const int MaxCachedFrames = 20_000;
     private readonly InAppClassifier _inApp;
     private readonly SourceContextReader _sources;
+
+    // What a frame reads as, by method and IL offset: the same place always has the same file, line, source and
+    // names. A hidden frame is kept as null. Finding file and line means reading the PDB for every frame of the trace,
+    // most of what recording costs, and the same few failures recur.
+    private readonly ConcurrentDictionary<(MethodBase Method, int Offset), (FrameDetail, OriginalMethod?)?> _known = new();
 
     public FrameReader(InAppClassifier inApp, SourceContextReader sources)
     {
         _inApp = inApp;
         _sources = sources;
+    }
+
+    /// <summary>The frames of a thrown exception: from the frames already known when they all are, else from a full read.</summary>
+    public List<(FrameDetail Frame, OriginalMethod? Method)> Read(Exception exception)
+    {
+        var quick = new StackTrace(exception, fNeedFileInfo: false).GetFrames();
+        var frames = new List<(FrameDetail, OriginalMethod?)>(quick.Length);
+        foreach (var frame in quick)
+        {
+            if (frame.GetMethod() is not { } method || !_known.TryGetValue((method, frame.GetILOffset()), out var known))
+            {
+                return ReadAndRemember(new StackTrace(exception, fNeedFileInfo: true));
+            }
+
+            if (known is { } read)
+            {
+                frames.Add(read);
+            }
+        }
+
+        return frames;
+    }
+
+    private List<(FrameDetail Frame, OriginalMethod? Method)> ReadAndRemember(StackTrace trace)
+    {
+        var frames = new List<(FrameDetail, OriginalMethod?)>();
+        foreach (var frame in trace.GetFrames())
+        {
+            var read = Read(frame);
+            if (frame.GetMethod() is { } method && _known.Count < MaxCachedFrames)
+            {
+                _known[(method, frame.GetILOffset())] = read;
+            }
+
+            if (read is { } kept)
+            {
+                frames.Add(kept);
+            }
+        }
+
+        return frames;
     }
 
     public List<(FrameDetail Frame, OriginalMethod? Method)> Read(StackTrace trace)

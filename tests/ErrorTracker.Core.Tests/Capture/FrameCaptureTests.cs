@@ -128,6 +128,25 @@ public sealed class FrameCaptureTests
     }
 
     [Test]
+    public async Task Frames_read_again_from_what_is_known_keep_each_throws_own_line_and_source()
+    {
+        await using var harness = new TrackerHarness();
+
+        async Task<FrameDetail> ThrowingFrameAsync(bool early) =>
+            (await harness.DetailAsync(ErrorTracker.RecordException(Failures.Catch(() => TwoThrows.Fail(early)))))
+                .LatestOccurrence.Exception.Frames.Single(f => f.Method == nameof(TwoThrows.Fail));
+
+        var first = await ThrowingFrameAsync(early: true);
+        var again = await ThrowingFrameAsync(early: true);
+        var other = await ThrowingFrameAsync(early: false);
+
+        first.Line.Should().BePositive();
+        again.Should().BeEquivalentTo(first, "the same place reads the same, whether from the PDB or from what is known");
+        other.Line.Should().Be(first.Line + 3, "another throw in the same method is another place");
+        other.Source!.Lines.Should().Contain(l => l.Contains("late", StringComparison.Ordinal));
+    }
+
+    [Test]
     public async Task Static_fields_can_be_turned_off()
     {
         await using var harness = new TrackerHarness(o => o.CaptureStaticFields = false);
@@ -249,6 +268,20 @@ internal static class Plumbed
 }
 
 internal sealed record ClosureTarget(string Sku);
+
+internal static class TwoThrows
+{
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Fail(bool early)
+    {
+        if (early)
+        {
+            throw new InvalidOperationException("early");
+        }
+
+        throw new InvalidOperationException("late");
+    }
+}
 
 internal static class Configured
 {
