@@ -4,6 +4,7 @@ using ErrorTracking.AspNetCore.Tests.Support;
 using ErrorTracking.Notification;
 using ErrorTracking.Records;
 using ErrorTracking.Storage;
+using ErrorTracking.Testing.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -50,22 +51,7 @@ public sealed class WebFaultTests
             o.Notifiers.Add(hanging);
         }).UseStore(store);
         await using var app = builder.Build();
-        app.UseExceptionHandler(handler => handler.Run(context => context.Response.WriteAsync("handled by the application")));
-        app.UseErrorTracker();
-        app.MapGet("/ok", () => "fine");
-        app.MapGet("/fails/{kind}", string (string kind) => throw new InvalidOperationException($"checkout failed: {kind}"));
-        app.MapGet("/records/{kind}", (string kind, IErrorTracker tracker) =>
-        {
-            try
-            {
-                throw new TimeoutException($"payment provider slow: {kind}");
-            }
-            catch (TimeoutException exception)
-            {
-                tracker.RecordException(exception);
-                return Results.Ok("recorded and carried on");
-            }
-        });
+        FailingShop.Map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
@@ -77,7 +63,7 @@ public sealed class WebFaultTests
             var (url, status, body) = (i % 3) switch
             {
                 0 => ("/ok", HttpStatusCode.OK, "fine"),
-                1 => ($"/fails/{(i % 2 == 0 ? "card" : "stock")}", HttpStatusCode.InternalServerError, "handled by the application"),
+                1 => ($"/fails/{(i % 2 == 0 ? "card" : "stock")}", HttpStatusCode.InternalServerError, FailingShop.Handled),
                 _ => ("/records/visa", HttpStatusCode.OK, "\"recorded and carried on\""),
             };
             using var response = await client.GetAsync(new Uri(url, UriKind.Relative));

@@ -88,22 +88,7 @@ public sealed class DeliveryOutageApp : IAsyncDisposable
             configure?.Invoke(o);
         }));
         var app = builder.Build();
-        app.UseExceptionHandler(handler => handler.Run(context => context.Response.WriteAsync("handled by the application")));
-        app.UseErrorTracker();
-        app.MapGet("/ok", () => "fine");
-        app.MapGet("/fails/{kind}", string (string kind) => throw new InvalidOperationException($"checkout failed: {kind}"));
-        app.MapGet("/records/{kind}", (string kind, IErrorTracker tracker) =>
-        {
-            try
-            {
-                throw new TimeoutException($"payment provider slow: {kind}");
-            }
-            catch (TimeoutException exception)
-            {
-                tracker.RecordException(exception);
-                return Results.Ok("recorded and carried on");
-            }
-        });
+        FailingShop.Map(app);
         try
         {
             await app.StartAsync();
@@ -132,7 +117,7 @@ public sealed class DeliveryOutageApp : IAsyncDisposable
             var (url, status, body) = (i % 3) switch
             {
                 0 => ("ok", HttpStatusCode.OK, "fine"),
-                1 => ($"fails/{(i % 2 == 0 ? "card" : "stock")}", HttpStatusCode.InternalServerError, "handled by the application"),
+                1 => ($"fails/{(i % 2 == 0 ? "card" : "stock")}", HttpStatusCode.InternalServerError, FailingShop.Handled),
                 _ => ("records/visa", HttpStatusCode.OK, "\"recorded and carried on\""),
             };
             var watch = Stopwatch.StartNew();
