@@ -190,7 +190,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         {
             // One throw is one occurrence, however many layers record it; a cached instance thrown afresh, even
             // from the same place, counts again.
-            var (trace, thrown) = _signatures.Of(exception);
+            var (trace, frames) = _signatures.Of(exception);
             if (AlreadyRecorded(exception, trace) is { } known)
             {
                 return known.Hash;
@@ -201,7 +201,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
                 return null;
             }
 
-            var occurrence = _capturer.CaptureException(exception, thrown, level, variables, MergedContext(context), ScopeBuilders(), Arguments(exception));
+            var occurrence = _capturer.CaptureException(exception, frames, level, variables, MergedContext(context), ScopeBuilders(), Arguments(exception));
             _recorded.AddOrUpdate(exception, new RecordedThrow(occurrence.Hash, trace));
             Enqueue(occurrence);
             return occurrence.Hash;

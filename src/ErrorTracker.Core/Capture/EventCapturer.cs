@@ -54,8 +54,9 @@ internal sealed class EventCapturer
         _logger = logger;
     }
 
-    // thrown: whether the exception was thrown (has frames); the caller knows it already.
-    public ErrorEvent CaptureException(Exception exception, bool thrown, ErrorLevel level, CapturedVariables variables,
+    // frames: the exception's frames without file information, which the caller has walked already; none when it was
+    // never thrown.
+    public ErrorEvent CaptureException(Exception exception, StackFrame[] frames, ErrorLevel level, CapturedVariables variables,
         IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders, IReadOnlyList<MethodArguments> arguments)
     {
         // What the caller and the integration handed over and the request come first: they matter most when the
@@ -65,8 +66,8 @@ internal sealed class EventCapturer
         var renderedArguments = RenderArguments(arguments, budget);
         var described = Describe(exception, context, scopeBuilders, budget);
         var chain = new ChainReading(budget, renderedArguments);
-        var root = ReadException(exception, depth: 0, chain, thrown);
-        root = AttachVariables(root, captured, thrown);
+        var root = ReadException(exception, depth: 0, chain, frames);
+        root = AttachVariables(root, captured, thrown: frames.Length > 0);
         return Complete(root, level, described, isMessage: false);
     }
 
@@ -157,15 +158,15 @@ internal sealed class EventCapturer
     /// <summary>An exception as the tracker's own log may show it: its type and its masked message.</summary>
     public string Describe(Exception failure) => $"{failure.GetType().FullName}: {_renderer.MaskAndClip(SafeMessage(failure))}";
 
-    private ExceptionDetail ReadException(Exception exception, int depth, ChainReading chain, bool thrown)
+    private ExceptionDetail ReadException(Exception exception, int depth, ChainReading chain, StackFrame[] thrownFrames)
     {
         chain.Seen.Add(exception);
         chain.Remaining--;
         IReadOnlyList<FrameDetail> frames = [];
         List<(FrameDetail Frame, OriginalMethod? Method)>? read = null;
-        if (thrown)
+        if (thrownFrames.Length > 0)
         {
-            read = _frames.Read(exception);
+            read = _frames.Read(exception, thrownFrames);
         }
         else if (depth == 0)
         {
@@ -192,7 +193,7 @@ internal sealed class EventCapturer
             {
                 if (child is not null && chain.Remaining > 0 && !chain.Seen.Contains(child))
                 {
-                    inner.Add(ReadException(child, depth + 1, chain, thrown: new StackTrace(child, fNeedFileInfo: false).FrameCount > 0));
+                    inner.Add(ReadException(child, depth + 1, chain, new StackTrace(child, fNeedFileInfo: false).GetFrames()));
                 }
             }
         }

@@ -23,10 +23,12 @@ internal sealed class FrameReader
         _sources = sources;
     }
 
-    /// <summary>The frames of a thrown exception: from the frames already known when they all are, else from a full read.</summary>
-    public List<(FrameDetail Frame, OriginalMethod? Method)> Read(Exception exception)
+    /// <summary>
+    /// The frames of a thrown exception, given its frames without file information: from the frames already known
+    /// when they all are, else from a full read.
+    /// </summary>
+    public List<(FrameDetail Frame, OriginalMethod? Method)> Read(Exception exception, StackFrame[] quick)
     {
-        var quick = new StackTrace(exception, fNeedFileInfo: false).GetFrames();
         var frames = new List<(FrameDetail, OriginalMethod?)>(quick.Length);
         foreach (var frame in quick)
         {
@@ -96,7 +98,7 @@ internal sealed class FrameReader
 
         // An async method's frames are its state machine's MoveNext: hidden when the method it was made from is.
         var original = OriginalMethod.Resolve(method);
-        if (StackTraceHidden(method) || StackTraceHidden(original.Method))
+        if (IsHidden(method) || IsHidden(original.Method))
         {
             return null;
         }
@@ -121,7 +123,8 @@ internal sealed class FrameReader
         return (detail, original);
     }
 
-    private static bool StackTraceHidden(System.Reflection.MethodBase method) =>
+    /// <summary>Whether a frame of <paramref name="method"/> is left out of stacks, as the runtime leaves it out of stack trace text.</summary>
+    internal static bool IsHidden(MethodBase method) =>
         method.IsDefined(typeof(StackTraceHiddenAttribute), inherit: false)
         || (method.DeclaringType?.IsDefined(typeof(StackTraceHiddenAttribute), inherit: false) ?? false);
 

@@ -15,13 +15,16 @@ internal sealed class ThrowSignature
     private const int MaxCachedMethods = 10_000;
     private readonly ConcurrentDictionary<MethodBase, bool> _hidden = new();
 
-    /// <summary>The signature of the exception's throw, and whether it was thrown at all.</summary>
-    public (string Signature, bool Thrown) Of(Exception exception)
+    /// <summary>
+    /// The signature of the exception's throw, and its frames without file information (none when it was never
+    /// thrown), which the capture reads on from instead of walking them again.
+    /// </summary>
+    public (string Signature, StackFrame[] Frames) Of(Exception exception)
     {
         var frames = new StackTrace(exception, fNeedFileInfo: false).GetFrames();
         if (frames.Length == 0)
         {
-            return ("", false);
+            return ("", frames);
         }
 
         var text = new StringBuilder(frames.Length * 48);
@@ -36,7 +39,7 @@ internal sealed class ThrowSignature
                 .Append(Token(method)).Append('+').Append(frame.GetILOffset()).Append('\n');
         }
 
-        return (text.ToString(), true);
+        return (text.ToString(), frames);
     }
 
     /// <summary>
@@ -69,8 +72,7 @@ internal sealed class ThrowSignature
 
         // Wrappers (generated interceptors, the tracker's own) are hidden, and only the frame an exception is being
         // handled in shows them while it is: left in, the same throw would read differently once it has moved on.
-        hidden = method.IsDefined(typeof(StackTraceHiddenAttribute), inherit: false)
-            || (method.DeclaringType?.IsDefined(typeof(StackTraceHiddenAttribute), inherit: false) ?? false);
+        hidden = FrameReader.IsHidden(method);
         if (_hidden.Count < MaxCachedMethods)
         {
             _hidden[method] = hidden;
