@@ -83,7 +83,8 @@ internal sealed class StaticFieldReader
             return false;
         }
 
-        var assembly = type.Assembly.GetName().Name ?? "";
+        // FullName, not GetName(): it is kept by the assembly, where GetName() builds a new AssemblyName every time.
+        var assembly = type.Assembly.FullName ?? "";
         var framework = type.Assembly == typeof(object).Assembly
             || assembly.StartsWith("System.", StringComparison.Ordinal)
             || assembly.StartsWith("Microsoft.", StringComparison.Ordinal);
