@@ -20,7 +20,7 @@ internal static partial class TrackerLog
     public static partial void QueueFull(ILogger logger, int capacity, long dropped);
 
     [LoggerMessage(3, LogLevel.Warning, "ErrorTracker could not store {Count} occurrence(s); they wait in memory, merged by failure, and are retried with back-off: {Failure}")]
-    public static partial void StoreFailed(ILogger logger, int count, string failure);
+    public static partial void StoreFailed(ILogger logger, long count, string failure);
 
     [LoggerMessage(5, LogLevel.Warning, "ErrorTracker gave up delivering to {Target} for group {Hash} after {Attempts} attempt(s): {Failure}")]
     public static partial void DeliveryGivenUp(ILogger logger, string target, string hash, int attempts, string failure);

@@ -30,7 +30,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private readonly WorkCounter _work = new();
-    private readonly OutageBuffer _buffer;
+    private readonly MergedOccurrences _buffer;
     private TimeSpan _retryDelay = FirstRetryDelay;
     private long _lastDropLog;
     private int _completing;
@@ -47,7 +47,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         _capacity = options.QueueCapacity;
         _batchSize = options.BatchSize;
         _shutdownTimeout = options.ShutdownTimeout;
-        _buffer = new OutageBuffer(options.MaxBufferedGroups);
+        _buffer = new MergedOccurrences(options.MaxBufferedGroups);
         var channelOptions = new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = options.QueueFullMode == QueueFullMode.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
@@ -133,14 +133,10 @@ internal sealed class BackgroundWriter : IAsyncDisposable
                         break;
                     }
 
-                    while (batch.Count < _batchSize && reader.TryRead(out var occurrence))
+                    var taken = TakeBatch(reader, batch);
+                    if (await TryStoreAsync(batch, taken).ConfigureAwait(false))
                     {
-                        batch.Add(occurrence);
-                    }
-
-                    if (await TryStoreAsync(batch, batch.Count).ConfigureAwait(false))
-                    {
-                        Finish(batch.Count);
+                        Finish(taken);
                     }
                     else
                     {
@@ -182,6 +178,44 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         {
             _work.Pulse();
         }
+    }
+
+    /// <summary>
+    /// Takes the next batch from the queue and returns how many occurrences it stands for. A full batch means the
+    /// writer is behind (a storm): then it takes what else is queued too, and merges each failure's repeats into
+    /// its first and latest occurrence with a count, so that the store writes a couple of rows per failure instead
+    /// of one per occurrence and keeps up however often one failure repeats. Counts stay exact; what the store keeps
+    /// of a storm is each batch's first and latest occurrence of a failure.
+    /// </summary>
+    private long TakeBatch(ChannelReader<ErrorEvent> reader, List<ErrorEvent> batch)
+    {
+        while (batch.Count < _batchSize && reader.TryRead(out var occurrence))
+        {
+            batch.Add(occurrence);
+        }
+
+        if (batch.Count < _batchSize || _batchSize < 2)
+        {
+            return batch.Count;
+        }
+
+        var merged = new MergedOccurrences(int.MaxValue);
+        foreach (var occurrence in batch)
+        {
+            merged.Add(occurrence);
+        }
+
+        // Bounded by the queue's capacity, so one round cannot chase producers that record as fast as it reads.
+        long taken = batch.Count;
+        while (merged.Groups < _batchSize / 2 && taken < _capacity && reader.TryRead(out var more))
+        {
+            merged.Add(more);
+            taken++;
+        }
+
+        batch.Clear();
+        batch.AddRange(merged.ToBatch());
+        return taken;
     }
 
     /// <summary>
@@ -231,7 +265,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             if (_buffer.IsEmpty)
             {
                 // Logged when an outage starts, not on every retry of it.
-                TrackerLog.StoreFailed(_logger, batch.Count, _describe(failure));
+                TrackerLog.StoreFailed(_logger, occurrences, _describe(failure));
             }
 
             return false;

@@ -3,20 +3,25 @@ using ErrorTracking.Records;
 namespace ErrorTracking.Pipeline;
 
 /// <summary>
-/// Where occurrences wait while the store is unavailable. Repeats of one failure merge into one entry that keeps
-/// the first and the latest occurrence and a count, so an exception storm during an outage costs memory per
-/// distinct failure, not per occurrence. Bounded: past the limit the oldest entry goes. Used by the writer loop
-/// only, so it needs no locking.
+/// Occurrences with the repeats of each failure merged into one entry that keeps the first and the latest
+/// occurrence and a count. The writer uses it where many repeats arrive faster than one row each can be written:
+/// as the buffer occurrences wait in while the store is unavailable (an outage costs memory per distinct failure,
+/// not per occurrence), and for a backlog batch in a storm (the store writes rows per failure, not per
+/// occurrence). Bounded: past the limit the oldest entry goes. Used by the writer loop only, so it needs no
+/// locking.
 /// </summary>
-internal sealed class OutageBuffer
+internal sealed class MergedOccurrences
 {
     private readonly Dictionary<string, LinkedListNode<Entry>> _byHash = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> _order = new();
     private readonly int _maxGroups;
 
-    public OutageBuffer(int maxGroups) => _maxGroups = maxGroups;
+    public MergedOccurrences(int maxGroups) => _maxGroups = maxGroups;
 
     public bool IsEmpty => _order.Count == 0;
+
+    /// <summary>Distinct failures waiting; each becomes at most two occurrences in <see cref="ToBatch"/>.</summary>
+    public int Groups => _order.Count;
 
     /// <summary>Occurrences waiting, all entries together.</summary>
     public long Occurrences { get; private set; }
@@ -45,7 +50,7 @@ internal sealed class OutageBuffer
     }
 
     /// <summary>
-    /// The waiting occurrences as one batch: per failure its first occurrence counting all but the latest, then
+    /// The merged occurrences as one batch, in the order their failures first came: per failure its first occurrence counting all but the latest, then
     /// the latest counting one, so the store keeps both and the count comes out exact.
     /// </summary>
     public List<ErrorEvent> ToBatch()

@@ -127,6 +127,40 @@ public sealed class PipelineTests
     }
 
     [Test]
+    public async Task A_backlog_is_written_as_each_failures_first_and_latest_occurrence_with_exact_counts()
+    {
+        var store = new ControllableStore();
+        store.Hold();
+        using (ErrorTracker.Init(o =>
+        {
+            o.Store = store;
+            o.Fingerprint = e => e.Message.Split(' ')[0];
+        }))
+        {
+            ErrorTracker.RecordException(new InvalidOperationException("warm-up"));
+            await store.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // 900 occurrences of three failures queue up behind a slow write, as in a storm.
+            string[] kinds = ["alpha", "beta", "gamma"];
+            for (var i = 0; i < 900; i++)
+            {
+                ErrorTracker.RecordException(new InvalidOperationException($"{kinds[i % 3]} {i}"));
+            }
+
+            store.Release();
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
+
+            store.Saved.Should().HaveCount(1 + 3 * 2, "the backlog is written as each failure's first and latest occurrence, not as 900 rows");
+            var groups = (await store.ListAsync(new ErrorQuery(), CancellationToken.None)).Items;
+            groups.Select(g => (g.Message.Split(' ')[0], g.Count)).Should().BeEquivalentTo([("warm-up", 1), ("alpha", 300), ("beta", 300), ("gamma", 300)]);
+            var alpha = (await store.GetAsync(groups.Single(g => g.Message.StartsWith("alpha", StringComparison.Ordinal)).Hash, CancellationToken.None))!;
+            (alpha.FirstOccurrence.Message, alpha.LatestOccurrence.Message).Should().Be(("alpha 0", "alpha 897"));
+            var statistics = ErrorTracker.Statistics!;
+            (statistics.Stored, statistics.Dropped, statistics.Buffered).Should().Be((901L, 0L, 0L));
+        }
+    }
+
+    [Test]
     public async Task Past_the_buffer_bound_the_oldest_failure_is_dropped_and_counted()
     {
         var store = new ControllableStore { Down = true };
