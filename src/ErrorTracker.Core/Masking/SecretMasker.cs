@@ -10,7 +10,8 @@ namespace ErrorTracking.Masking;
 /// </summary>
 internal sealed partial class SecretMasker
 {
-    private const int PatternTimeoutMilliseconds = 500;
+    // Only for a user's pattern that needs backtracking (lookarounds, backreferences): its time is not bounded otherwise.
+    private static readonly TimeSpan UserPatternTimeout = TimeSpan.FromMilliseconds(500);
     private readonly IMaskingRule _rule;
     private readonly string _mask;
     private readonly bool _maskText;
@@ -25,6 +26,24 @@ internal sealed partial class SecretMasker
     }
 
     public string Mask => _mask;
+
+    /// <summary>
+    /// Compiles a user's value pattern (<c>MaskedValuePatterns</c>): linear in the text's length when the pattern
+    /// allows it, so that only a pattern with lookarounds or backreferences runs under a timeout. A timeout measures
+    /// wall-clock time, and a thread stalled by the machine (a GC pause, an overloaded host) would withhold ordinary
+    /// text and split its group.
+    /// </summary>
+    public static Regex CompileUserPattern(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, UserPatternTimeout);
+        }
+    }
 
     public bool TryMaskName(string name, [NotNullWhen(true)] out string? replacement) => _rule.TryMask(name, out replacement);
 
@@ -207,18 +226,18 @@ internal sealed partial class SecretMasker
     // The key of key=value, key: value, "key": "value", 'key'='value', \"key\": \"value\" (JSON inside a string) and
     // \u0022key\u0022: \u0022value\u0022 (JSON escapes kept in text that did not parse).
     // The look-behind starts a key only at a word boundary, which keeps the scan linear on long runs of letters.
-    [GeneratedRegex("""(?<![A-Za-z0-9_.\-])(?:\\?["']|\\u00(?:22|27))?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>(?:\\?["']|\\u00(?:22|27))?\s*[=:]\s*)""", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    [GeneratedRegex("""(?<![A-Za-z0-9_.\-])(?:\\?["']|\\u00(?:22|27))?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>(?:\\?["']|\\u00(?:22|27))?\s*[=:]\s*)""", RegexOptions.CultureInvariant)]
     private static partial Regex KeyAndSeparator();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_.\-])[A-Za-z_][A-Za-z0-9_.\-]*", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_.\-])[A-Za-z_][A-Za-z0-9_.\-]*", RegexOptions.CultureInvariant)]
     private static partial Regex NameToken();
 
-    [GeneratedRegex(@"\b(?<scheme>Bearer|Basic|Digest)\s+[A-Za-z0-9\-._~+/]{6,}=*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, PatternTimeoutMilliseconds)]
+    [GeneratedRegex(@"\b(?<scheme>Bearer|Basic|Digest)\s+[A-Za-z0-9\-._~+/]{6,}=*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex AuthorizationScheme();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9+.\-])(?<prefix>[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]*:)[^@/?#\s]+@", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9+.\-])(?<prefix>[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]*:)[^@/?#\s]+@", RegexOptions.CultureInvariant)]
     private static partial Regex UrlUserInfo();
 
-    [GeneratedRegex(@"<(?<tag>[A-Za-z_][A-Za-z0-9_.\-]{0,100})>[^<]*</\k<tag>>", RegexOptions.CultureInvariant, PatternTimeoutMilliseconds)]
+    [GeneratedRegex(@"<(?<tag>[A-Za-z_][A-Za-z0-9_.\-]{0,100})>[^<]*</\k<tag>>", RegexOptions.CultureInvariant)]
     private static partial Regex XmlElement();
 }

@@ -12,7 +12,7 @@ public sealed class SecretMaskerTests
         new KeyFragmentMaskingRule(ErrorTrackerOptions.DefaultMaskedKeys, Mask),
         Mask,
         maskText: true,
-        extraPatterns.Select(p => new Regex(p)));
+        extraPatterns.Select(SecretMasker.CompileUserPattern));
 
     [TestCase("Server=db;User Id=app;Password=hunter2;Database=shop", "Server=db;User Id=app;Password=[masked];Database=shop")]
     [TestCase("Host=db;Username=app;Password=correct horse battery;Port=5432", "Host=db;Username=app;Password=[masked];Port=5432")]
@@ -70,6 +70,45 @@ public sealed class SecretMaskerTests
 
         masker.MaskText("charged card 4111-1111-1111-1111 ok").Should().Be("charged card [masked] ok");
         masker.MaskText("key AKIAABCDEFGHIJKLMNOP leaked").Should().Be("key [masked] leaked");
+    }
+
+    [Test]
+    public void A_users_pattern_runs_in_linear_time_and_only_one_that_needs_backtracking_has_a_timeout()
+    {
+        var plain = SecretMasker.CompileUserPattern(@"card (?<secret>\d{4}-\d{4}-\d{4}-\d{4})");
+        var lookBehind = SecretMasker.CompileUserPattern(@"(?<=acct#)\w{8,}");
+
+        (plain.Options.HasFlag(RegexOptions.NonBacktracking), plain.MatchTimeout).Should().Be((true, Regex.InfiniteMatchTimeout));
+        (lookBehind.Options.HasFlag(RegexOptions.NonBacktracking), lookBehind.MatchTimeout).Should().Be((false, TimeSpan.FromMilliseconds(500)));
+        Masker(@"(?<=acct#)\w{8,}").MaskText("paid from acct#12345678 today").Should().Be("paid from acct#[masked] today");
+    }
+
+    // The built-in patterns run without a timeout (a timeout measures wall-clock time, so a stalled thread would withhold
+    // ordinary text): each is anchored so that its scan is linear. Text this long is what a clipped value can be; a
+    // pattern that backtracked on it would take minutes, not the bound below.
+    [Test]
+    public void The_built_in_patterns_scan_hostile_text_of_the_longest_kept_length_in_linear_time()
+    {
+        const int length = 10_000;
+        string Repeat(string unit) => string.Concat(Enumerable.Repeat(unit, length / unit.Length));
+        string[] hostile =
+        [
+            new string('a', length),
+            "a" + new string(' ', length - 2) + "b",
+            Repeat("a:"), Repeat("a "), Repeat("a.b-"), Repeat("\\u0022a\\u0022 "), Repeat("'a' "),
+            Repeat("x://a:"), Repeat("x://" + "b"), "x://a:" + new string('b', length),
+            Repeat("<a>"), Repeat("<a>b"), "<a>" + new string('b', length),
+            Repeat("Bearer "), "Bearer " + new string(' ', length),
+        ];
+        var masker = Masker();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        foreach (var text in hostile)
+        {
+            masker.MaskUnparsed(text).Should().NotContain("too long to scan");
+        }
+
+        System.Diagnostics.Stopwatch.GetElapsedTime(started).Should().BeLessThan(TimeSpan.FromSeconds(10));
     }
 
     [Test]
