@@ -150,11 +150,14 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
     {
         ErrorTracker.MarkInsideTracker();
         var reader = _jobs.Reader;
+        var done = 0;
         try
         {
             while (true)
             {
-                if (!await WaitForJobAsync(reader).ConfigureAwait(false))
+                var waiting = WaitForJobAsync(reader, done);
+                done = 0;
+                if (!await waiting.ConfigureAwait(false))
                 {
                     break;
                 }
@@ -173,7 +176,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
                     }
                     finally
                     {
-                        OnFinished();
+                        done++;
                     }
                 }
             }
@@ -184,33 +187,48 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         {
             // Stopped by disposal.
         }
+        finally
+        {
+            _work.Finish(done);
+        }
     }
 
     // Waits for the next job; while notifications are held back, only until the cap's minute is over, to send
-    // their summary even when nothing else happens.
-    private async Task<bool> WaitForJobAsync(ChannelReader<(ErrorRecord, ErrorEvent)> reader)
+    // their summary even when nothing else happens. The jobs done before count as finished only once the wait has
+    // started: a flush that finds delivery idle then finds the cap's timer running, so a clock moved after the flush
+    // (a test's) moves it too, instead of landing between reading the clock and starting the timer.
+    private async Task<bool> WaitForJobAsync(ChannelReader<(ErrorRecord, ErrorEvent)> reader, int done)
     {
         while (true)
         {
+            Task<bool> waiting;
             if (_heldBackCount == 0)
             {
-                return await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false);
+                waiting = reader.WaitToReadAsync(_stopping.Token).AsTask();
             }
-
-            var windowLeft = _windowStart + CapWindow - _time.GetUtcNow();
-            if (windowLeft > TimeSpan.Zero)
+            else
             {
-                try
+                var windowLeft = _windowStart + CapWindow - _time.GetUtcNow();
+                if (windowLeft <= TimeSpan.Zero)
                 {
-                    return await reader.WaitToReadAsync(_stopping.Token).AsTask().WaitAsync(windowLeft, _time, _stopping.Token).ConfigureAwait(false);
+                    OpenWindow(_time.GetUtcNow());
+                    continue;
                 }
-                catch (TimeoutException)
-                {
-                    // The minute is over: fall through to the summary.
-                }
+
+                waiting = reader.WaitToReadAsync(_stopping.Token).AsTask().WaitAsync(windowLeft, _time, _stopping.Token);
             }
 
-            OpenWindow(_time.GetUtcNow());
+            _work.Finish(done);
+            done = 0;
+            try
+            {
+                return await waiting.ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The minute is over: the summary goes out as the next window opens.
+                OpenWindow(_time.GetUtcNow());
+            }
         }
     }
 

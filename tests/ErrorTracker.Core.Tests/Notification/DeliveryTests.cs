@@ -225,13 +225,10 @@ public sealed class DeliveryTests
         await harness.FlushAsync();
         harness.Notifier.Received.Select(n => n.Occurrence.Message).Should().Equal("Order apple is closed", "Order banana is closed");
 
-        // Moved a little at a time: the dispatcher reads the clock and then starts its timer, and a single jump landing
-        // between the two would be measured from after the jump.
-        var summary = await WaitForAsync(() =>
-        {
-            harness.Clock.Advance(TimeSpan.FromSeconds(5));
-            return harness.Notifier.Received.Count >= 3 ? harness.Notifier.Received[2] : null;
-        });
+        // The flush returned with the cap's timer started, so the minute's end fires it; the summary is then delivered
+        // on the notifier's own loop.
+        harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        var summary = await WaitForAsync(() => harness.Notifier.Received.Count >= 3 ? harness.Notifier.Received[2] : null);
 
         summary.HeldBack.Should().Be(3);
         summary.Subject.Should().Be("[Server Error] 3 more error notification(s) held back");
@@ -335,10 +332,54 @@ public sealed class DeliveryTests
         subject.Should().HaveLength(NotificationContent.MaxSubjectLength).And.EndWith("...");
     }
 
+    // Regression: the dispatcher counted its last job finished before it started the cap's timer, so a flush could
+    // return in between, and a clock moved then was measured again from the timer's start: the summary came a minute
+    // late. The clock here holds the dispatcher right after it read the time for that timer.
+    [Test]
+    public async Task A_flush_returns_only_once_the_caps_timer_is_started_so_that_a_clock_moved_after_it_sends_the_summary()
+    {
+        var clock = new ClockHoldingTheCapsTimer(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var notifier = new CollectingNotifier();
+        var store = new ControllableStore();
+        store.Hold();
+        using (ErrorTracker.Init(o =>
+        {
+            Notifying(o);
+            o.Store = store;
+            o.TimeProvider = clock;
+            o.Notifiers.Add(notifier);
+            o.MaxNotificationsPerMinute = 2;
+            o.Fingerprint = e => e.Message;
+        }))
+        {
+            foreach (var order in new[] { "apple", "banana", "cherry", "damson", "elder" })
+            {
+                ErrorTracker.RecordException(new InvalidOperationException($"Order {order} is closed"));
+            }
+
+            // Held at the store, the five reach the dispatcher together: two are sent, three held back by the cap.
+            await store.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+            clock.HoldNextRead();
+            store.Release();
+            clock.Reading.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the dispatcher reads the clock to start the cap's timer");
+
+            (await ErrorTracker.FlushAsync(TimeSpan.FromMilliseconds(500))).Should().BeFalse("the timer has not been started yet");
+            clock.LetReadEnd();
+            (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+            notifier.Received.Should().HaveCount(2);
+
+            clock.Advance(TimeSpan.FromMinutes(1));
+            var summary = await WaitForAsync(() => notifier.Received.Count >= 3 ? notifier.Received[2] : null);
+            summary.HeldBack.Should().Be(3);
+            clock.GetUtcNow().Should().Be(new DateTimeOffset(2026, 3, 1, 12, 1, 0, TimeSpan.Zero), "the summary went out as the minute ended");
+        }
+    }
+
     private static async Task<T> WaitForAsync<T>(Func<T?> probe)
         where T : class
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // Long, as it ends as soon as the probe answers: it only bounds a failing run on a loaded machine.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (probe() is { } value)
@@ -349,7 +390,39 @@ public sealed class DeliveryTests
             await Task.Delay(10);
         }
 
-        throw new AssertionException("waited 10 s in vain");
+        throw new AssertionException("waited 30 s in vain");
+    }
+
+    /// <summary>A test clock that can hold the dispatcher right after it reads the time to start the cap's timer.</summary>
+    private sealed class ClockHoldingTheCapsTimer(DateTimeOffset start) : Microsoft.Extensions.Time.Testing.FakeTimeProvider(start)
+    {
+        private readonly ManualResetEventSlim _end = new();
+        private volatile bool _holding;
+
+        public ManualResetEventSlim Reading { get; } = new();
+
+        public void HoldNextRead() => _holding = true;
+
+        public void LetReadEnd() => _end.Set();
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            var now = base.GetUtcNow();
+            if (_holding && ReadForTheCapsTimer())
+            {
+                _holding = false;
+                Reading.Set();
+                _end.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return now;
+        }
+
+        // Read by the dispatcher's wait for its next job itself (not by a job it runs), which starts the timer when
+        // notifications are held back.
+        private static bool ReadForTheCapsTimer() =>
+            new System.Diagnostics.StackTrace().GetFrames().Select(f => f.GetMethod()?.DeclaringType).FirstOrDefault(t => t != typeof(ClockHoldingTheCapsTimer))?
+                .Name.Contains("WaitForJobAsync", StringComparison.Ordinal) == true;
     }
 
     private sealed class FlakyNotifier(int failures) : INotifier
