@@ -388,25 +388,35 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         }
     }
 
+    // The targets of one claim answer on their own lanes, in any order: the claim is given back only once all of them
+    // have answered and none has raised or updated its ticket. Deciding at the first target given up would read the
+    // stored references while another target's new ticket is still on its way, and give the claim back wrongly.
     private void Ticket(ErrorRecord record, ErrorEvent occurrence)
     {
+        var claim = new TicketClaim(_ticketing.Count);
         foreach (var (ticketing, lane) in _ticketing)
         {
             _work.Accept();
             var raised = new System.Runtime.CompilerServices.StrongBox<string?>();
             var posted = lane.TryPost(new DeliveryLane.Delivery(
                 record.Hash,
-                token => RaiseOrUpdateAsync(ticketing, record, occurrence, raised, token),
-                () => ReleaseTicketClaimAsync(record.Hash)));
+                async token =>
+                {
+                    await RaiseOrUpdateAsync(ticketing, record, occurrence, raised, token).ConfigureAwait(false);
+                    claim.Delivered();
+                },
+                () => GiveUpAsync(claim, record.Hash)));
             if (!posted)
             {
                 TrackerLog.DeliveryDropped(_logger, ticketing.Name, record.Hash);
-                // Give the claim back, as a delivery given up does.
-                _ = ReleaseTicketClaimAsync(record.Hash);
+                // Counted as given up.
+                _ = GiveUpAsync(claim, record.Hash);
                 OnFinished();
             }
         }
     }
+
+    private Task GiveUpAsync(TicketClaim claim, string hash) => claim.GivenUp() ? ReleaseTicketClaimAsync(hash) : Task.CompletedTask;
 
     // A group without any ticket yet must be tried again by its next occurrence. One that has a ticket somewhere keeps
     // its claim: giving it back would make every occurrence comment on that ticket while another tracker is down; the
@@ -470,5 +480,21 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         {
             _referenceLock.Release();
         }
+    }
+
+    /// <summary>How the ticketing targets of one claim answered: each either delivers or is given up, once.</summary>
+    private sealed class TicketClaim(int targets)
+    {
+        private int _unanswered = targets;
+        private int _delivered;
+
+        public void Delivered()
+        {
+            Volatile.Write(ref _delivered, 1);
+            Interlocked.Decrement(ref _unanswered);
+        }
+
+        /// <summary>Counts a target given up; <see langword="true"/> when it was the last to answer and none delivered.</summary>
+        public bool GivenUp() => Interlocked.Decrement(ref _unanswered) == 0 && Volatile.Read(ref _delivered) == 0;
     }
 }

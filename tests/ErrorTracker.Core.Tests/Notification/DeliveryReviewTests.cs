@@ -107,16 +107,54 @@ public sealed class DeliveryReviewTests
             ErrorTracker.RecordException(new InvalidOperationException($"g{i}"));
         }
 
-        // Let everything reach the lane (the flush cannot finish while the gate is shut).
-        await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(2));
+        // The gate stays shut until the full lane has dropped a delivery, however slowly this machine dispatches.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!logs.Entries.Any(e => e.Message.Contains("dropped", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
         gate.SetResult();
-        var ok = await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10));
+        var ok = await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30));
         logs.Entries.Should().Contain(e => e.Message.Contains("dropped"), "a full lane says what it dropped");
         ok.Should().BeTrue("a delivery dropped by a full lane is counted as finished (TryPost returned true: DropWrite)");
 
         ErrorTracker.RecordException(new InvalidOperationException("g1004"));
         await harness.FlushAsync();
         tickets.RaisedMessages.Should().Contain("g1004", "a group whose ticket was dropped gets one with its next occurrence");
+    }
+
+    // Regression: one target given up gave the claim back at once, reading the stored references while another target's
+    // new ticket was still on its way; the group then claimed again with its next occurrence, commenting on that ticket
+    // within the quiet period and raising the other again.
+    [Test]
+    public async Task a_target_given_up_keeps_the_claim_when_another_raises_its_ticket_after_that()
+    {
+        var gate = new TaskCompletionSource();
+        var slow = new GatedTicketing(() => gate.Task);
+        var down = new DownTicketing();
+        await using var harness = new TrackerHarness(o =>
+        {
+            o.Ticketing.Clear();
+            o.Ticketing.Add(slow);
+            o.Ticketing.Add(down);
+            o.DeliveryAttempts = 1;
+        });
+
+        var hash = ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder))!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (down.Attempts == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        // Give the other target's give-up time to act before the slow target's ticket arrives.
+        await Task.Delay(200);
+        gate.SetResult();
+        await harness.FlushAsync();
+
+        var record = (await harness.Store.GetAsync(hash, CancellationToken.None))!.Record;
+        (record.TicketRaised, record.TicketReference).Should().Be((true, "{\"gated\":\"T-1\"}"), "the group has its ticket, so it keeps its claim");
     }
 
     // Regression: IsInsideTracker is documented to cover notifiers and ticketing; lanes are started from the engine's
@@ -330,6 +368,24 @@ public sealed class DeliveryReviewTests
         }
 
         public Task UpdateTicketAsync(string reference, ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class DownTicketing : ITicketing
+    {
+        private int _attempts;
+
+        public string Name => "down";
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public Task<string> RaiseTicketAsync(ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            throw new HttpRequestException("tracker down");
+        }
+
+        public Task UpdateTicketAsync(string reference, ErrorRecord record, ErrorEvent occurrence, CancellationToken cancellationToken) =>
+            throw new HttpRequestException("tracker down");
     }
 
     private sealed class ThrowingNameTicketing : ITicketing
