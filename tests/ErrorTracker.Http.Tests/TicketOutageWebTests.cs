@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ErrorTracking.Http.Tests.Support;
 using ErrorTracking.Storage;
 using ErrorTracking.Testing.Web;
@@ -36,7 +35,6 @@ public sealed class TicketOutageWebTests
     [TestCase(TicketApiFault.WebhookAnswering500)]
     public async Task The_applications_requests_are_answered_and_stored_while_tickets_are_retried_then_given_up_once(TicketApiFault fault)
     {
-        var whole = Stopwatch.StartNew();
         var answering500 = fault is TicketApiFault.GitHubAnswering500 or TicketApiFault.WebhookAnswering500;
         await using var github = await FakeIssueTracker.StartAsync();
         await using var webhook = await LoopbackServer.StartAsync(_ => { });
@@ -103,7 +101,5 @@ public sealed class TicketOutageWebTests
         {
             (await app.Store.GetAsync(hash, CancellationToken.None))!.Record.TicketRaised.Should().BeFalse();
         }
-
-        whole.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ErrorTracking.Notification;
 using ErrorTracking.Notifications.Tests.Support;
 using ErrorTracking.Testing.Web;
@@ -18,7 +17,6 @@ public sealed class SmtpOutageWebTests
     [TestCase(DeliveryPolicy.EveryOccurrence, 20)]
     public async Task The_applications_requests_are_answered_and_stored_while_mail_is_retried_then_given_up_once(DeliveryPolicy policy, int mails)
     {
-        var whole = Stopwatch.StartNew();
         var port = Loopback.ClosedPort();
         await using var app = await DeliveryOutageApp.StartAsync(
             tracker => tracker.AddSmtpNotifier(o =>
@@ -61,6 +59,5 @@ public sealed class SmtpOutageWebTests
         givenUp.Should().OnlyContain(log => log.Message.Contains($"after {DeliveryOutageApp.Attempts} attempt(s)", StringComparison.Ordinal));
         var hashes = (await app.Store.ListAsync(new Storage.ErrorQuery { PageSize = 10 }, CancellationToken.None)).Items.Select(g => g.Hash).ToList();
         hashes.Should().OnlyContain(hash => givenUp.Count(log => log.Message.Contains(hash, StringComparison.Ordinal)) == mails / 2);
-        whole.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
     }
 }

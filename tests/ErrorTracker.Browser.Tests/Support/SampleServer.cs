@@ -51,6 +51,22 @@ public sealed class SampleServer : IDashboardServer
 
     public static async Task<SampleServer> StartAsync()
     {
+        // A port found free can be taken by another process (the test projects run at once) before the sample binds
+        // it: then the sample exits saying so, and starts again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync().ConfigureAwait(false);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<SampleServer> StartOnceAsync()
+    {
         var dll = Path.Combine(Repository.BuildOutputOf(SampleProject), "ErrorTracker.Samples.Web.dll");
         if (!File.Exists(dll))
         {
@@ -126,7 +142,10 @@ public sealed class SampleServer : IDashboardServer
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The web sample exited with {_process.ExitCode} before it answered:\n{Output}");
+                var message = $"The web sample exited with {_process.ExitCode} before it answered:\n{Output}";
+                throw Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    ? new PortTakenException(message)
+                    : new InvalidOperationException(message);
             }
 
             try
@@ -168,4 +187,6 @@ public sealed class SampleServer : IDashboardServer
             _output.AppendLine(line);
         }
     }
+
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
 }

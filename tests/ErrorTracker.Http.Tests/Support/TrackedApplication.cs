@@ -22,7 +22,7 @@ public sealed class TrackedApplication : IAsyncDisposable
     /// no time unless a test says so, so a flush takes milliseconds; the margin is for the first test of a run on a
     /// loaded machine, which compiles the whole HTTP stack (seen at 5 s with three runs at once on two cores).
     /// </summary>
-    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ServiceProvider _services;
 
