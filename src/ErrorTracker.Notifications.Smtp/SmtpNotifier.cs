@@ -74,6 +74,17 @@ public sealed partial class SmtpNotifier : INotifier
         {
             throw new TimeoutException($"The SMTP server {options.Host}:{options.Port} did not accept the notification within {options.Timeout}.", exception);
         }
+        // A 5yz reply is a permanent refusal (RFC 5321, 4.2.1): an unknown mailbox, rejected credentials. Sending the
+        // same message again would be refused again; a 4yz reply (try again later) stays a failure that is retried.
+        catch (AuthenticationException refused)
+        {
+            throw new DeliveryRefusedException($"The SMTP server {options.Host}:{options.Port} rejected the credentials of {nameof(options.Username)}.", refused);
+        }
+        catch (SmtpCommandException refused) when ((int)refused.StatusCode >= 500)
+        {
+            throw new DeliveryRefusedException(
+                $"The SMTP server {options.Host}:{options.Port} refused the notification with {(int)refused.StatusCode} ({refused.StatusCode}).", refused);
+        }
 
         Sent(_logger, notification.Record.Hash, notification.Recipients.Count, options.Host, options.Port);
         try

@@ -254,7 +254,8 @@ public sealed class TicketingPipelineTests
             o.DeliveryAttempts = 2;
         });
         // The API echoes the credentials it refuses: that must not reach the log through the exception.
-        _github.FailNext(2, HttpStatusCode.Unauthorized, $"Bad credentials: Bearer {Token}");
+        // Refused credentials are not retried: the first occurrence's issue is given up after one request.
+        _github.FailNext(1, HttpStatusCode.Unauthorized, $"Bad credentials: Bearer {Token}");
         var leaky = new { apiToken = Token, header = $"Authorization: Bearer {Token}" };
 
         var hash = app.Fail($"The payment API refused Authorization: Bearer {Token}", leaky);
@@ -267,7 +268,7 @@ public sealed class TicketingPipelineTests
         // What was sent: the issue of the second occurrence and a comment for the third, with the token in the header only.
         var issue = _github.Issues.Should().ContainSingle().Subject;
         issue.Comments.Should().ContainSingle();
-        _github.Requests.Should().HaveCount(4).And.OnlyContain(r => r.Header("Authorization") == $"Bearer {Token}");
+        _github.Requests.Should().HaveCount(3).And.OnlyContain(r => r.Header("Authorization") == $"Bearer {Token}");
         issue.Body.Should().Contain("apiToken").And.Contain(ErrorTrackerOptions.DefaultMask);
         new[] { issue.Title, issue.Body }.Concat(issue.Comments).Concat(_github.Requests.Select(r => r.Body))
             .Should().NotContain(text => text.Contains(Token, StringComparison.Ordinal));
@@ -275,7 +276,7 @@ public sealed class TicketingPipelineTests
         // What was logged: the failure once, the HTTP client's lines, and never the token.
         var logs = app.Logs.Entries;
         app.GivenUp().Should().ContainSingle().Which.Message.Should().Contain("401 (Unauthorized)").And.Contain($"group {hash}");
-        logs.Where(e => e.Category == "ErrorTracking.Http").Should().HaveCount(4, "one line per request");
+        logs.Where(e => e.Category == "ErrorTracking.Http").Should().HaveCount(3, "one line per request");
         logs.Should().NotContain(e => e.Category.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal),
             "the factory's default logging, which writes addresses and headers, is replaced");
         logs.Where(e => e.AllText.Contains(Token, StringComparison.Ordinal)).Should().BeEmpty();

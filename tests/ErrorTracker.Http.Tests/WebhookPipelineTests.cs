@@ -1,3 +1,4 @@
+using System.Net;
 using ErrorTracking.Configuration;
 using ErrorTracking.Http.Tests.Support;
 using ErrorTracking.Notification;
@@ -110,6 +111,37 @@ public sealed class WebhookPipelineTests
         var requests = _server.Requests;
         requests.Should().HaveCount(3);
         requests.Select(r => r.Body).Distinct().Should().ContainSingle("every attempt posts the same notification");
+        app.GivenUp().Should().BeEmpty();
+    }
+
+    [TestCase(HttpStatusCode.NotFound)]
+    [TestCase(HttpStatusCode.Unauthorized)]
+    [TestCase(HttpStatusCode.UnprocessableEntity)]
+    public async Task An_answer_that_says_the_request_is_wrong_is_not_retried(HttpStatusCode refusal)
+    {
+        await using var app = Start(o => o.DeliveryAttempts = 3);
+        _server.FailNext(1, refusal);
+
+        var hash = app.Fail();
+        await app.FlushAsync();
+
+        _server.Requests.Should().HaveCount(1, "the same request would be refused again");
+        app.GivenUp().Should().ContainSingle().Which.Message.Should().Contain($"WebhookNotifier for group {hash} after 1 attempt(s), without retrying")
+            .And.Contain($"answered {(int)refusal} ({refusal})");
+    }
+
+    [TestCase(HttpStatusCode.TooManyRequests)]
+    [TestCase(HttpStatusCode.Forbidden)]
+    [TestCase(HttpStatusCode.RequestTimeout)]
+    public async Task An_answer_that_may_pass_with_time_is_retried_and_the_notification_arrives(HttpStatusCode later)
+    {
+        await using var app = Start(o => o.DeliveryAttempts = 3);
+        _server.FailNext(2, later);
+
+        app.Fail();
+        await app.FlushAsync();
+
+        _server.Requests.Should().HaveCount(3);
         app.GivenUp().Should().BeEmpty();
     }
 

@@ -270,7 +270,7 @@ public sealed class MailPipelineTests(PipelineStore storeKind)
     }
 
     [Test]
-    public async Task A_server_that_refuses_every_attempt_gets_the_bounded_attempts_and_one_warning_without_the_password()
+    public async Task A_server_that_rejects_the_credentials_is_tried_once_with_one_warning_without_the_password()
     {
         var password = "smtp-" + Guid.NewGuid().ToString("N");
         await using var server = await SmtpTestServer.StartAsync("tracker", "the-right-one");
@@ -287,13 +287,38 @@ public sealed class MailPipelineTests(PipelineStore storeKind)
         await app.FlushDrivingTheClockAsync();
 
         server.Messages.Should().BeEmpty();
-        server.Sessions.Should().Be(3, "three attempts, each over its own connection");
-        app.Clock.DueTimes.Should().Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], "the back-off doubles");
+        server.Sessions.Should().Be(1, "credentials refused once are refused again: no retry");
+        app.Clock.DueTimes.Should().BeEmpty("nothing waited for a back-off");
         app.Logs.Entries.Where(e => e.Message.Contains("gave up", StringComparison.Ordinal)).Should().ContainSingle()
             .Which.Should().Match<CapturedLog>(e =>
-                e.Level == LogLevel.Warning && e.Message.Contains(nameof(SmtpNotifier)) && e.Message.Contains(hash) && e.Message.Contains("after 3 attempt(s)"));
+                e.Level == LogLevel.Warning && e.Message.Contains(nameof(SmtpNotifier)) && e.Message.Contains(hash)
+                && e.Message.Contains("after 1 attempt(s), without retrying") && e.Message.Contains("rejected the credentials"));
         app.Logs.Entries.Should().NotContain(e => e.AllText.Contains(password, StringComparison.Ordinal));
         (await app.Store.GetAsync(hash, CancellationToken.None))!.Record.Count.Should().Be(1, "a failing notifier does not affect recording");
+    }
+
+    [Test]
+    public async Task A_message_refused_for_good_is_not_retried_and_its_next_occurrence_mails_again()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        await using var app = Start(server, o =>
+        {
+            o.DeliveryAttempts = 3;
+            o.DeliveryRetryDelay = TimeSpan.FromSeconds(1);
+        });
+        server.RejectNextMessages(1, permanently: true);
+
+        var hash = Occur(app.Tracker, NewSecret());
+        await app.FlushDrivingTheClockAsync();
+        (server.Rejected, server.Messages.Count, server.Sessions).Should().Be((1, 0, 1), "a 5yz reply is not retried");
+        app.Clock.DueTimes.Should().BeEmpty();
+        app.Logs.Entries.Should().ContainSingle(e => e.Message.Contains("gave up", StringComparison.Ordinal))
+            .Which.Message.Should().Contain("550");
+
+        Occur(app.Tracker, NewSecret());
+        await app.FlushDrivingTheClockAsync();
+        server.Messages.Should().ContainSingle("the mail given up gave its claim back, so the group's next occurrence is mailed");
+        (await app.Store.GetAsync(hash, CancellationToken.None))!.Record.NotificationSent.Should().BeTrue();
     }
 
     [Test]

@@ -95,7 +95,8 @@ public sealed class SmtpNotifierTests
 
         var sending = () => Notifier(server.Port, o => (o.Username, o.Password) = ("tracker", wrong)).NotifyAsync(notification, CancellationToken.None);
 
-        var failure = (await sending.Should().ThrowAsync<AuthenticationException>()).Which;
+        var failure = (await sending.Should().ThrowAsync<DeliveryRefusedException>()).Which;
+        failure.InnerException.Should().BeOfType<AuthenticationException>("credentials refused once are refused again, so the tracker does not retry");
         failure.ToString().Should().NotContain(wrong);
         server.Messages.Should().BeEmpty();
     }

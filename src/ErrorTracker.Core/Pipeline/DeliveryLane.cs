@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using ErrorTracking.Diagnostics;
+using ErrorTracking.Notification;
 using Microsoft.Extensions.Logging;
 
 namespace ErrorTracking.Pipeline;
@@ -109,9 +110,18 @@ internal sealed class DeliveryLane : IAsyncDisposable
             }
             catch (Exception failure) when (!_stopping.IsCancellationRequested)
             {
-                if (attempt >= _attempts)
+                var refused = IsRefusal(failure);
+                if (refused || attempt >= _attempts)
                 {
-                    TrackerLog.DeliveryGivenUp(_logger, _target, delivery.Hash, attempt, _describe(failure));
+                    if (refused)
+                    {
+                        TrackerLog.DeliveryRefused(_logger, _target, delivery.Hash, _describe(failure));
+                    }
+                    else
+                    {
+                        TrackerLog.DeliveryGivenUp(_logger, _target, delivery.Hash, attempt, _describe(failure));
+                    }
+
                     if (delivery.GivenUp is { } givenUp)
                     {
                         await RunGivenUpAsync(givenUp, delivery.Hash).ConfigureAwait(false);
@@ -125,6 +135,15 @@ internal sealed class DeliveryLane : IAsyncDisposable
             delay = delay * 2 > MaxRetryDelay ? MaxRetryDelay : delay * 2;
         }
     }
+
+    // A refusal another attempt would meet again. Of HTTP answers, only those that say the request itself is wrong:
+    // 403 is also how some services (GitHub) rate-limit, and 408, 409, 423, 425 and 429 pass with time.
+    private static bool IsRefusal(Exception failure) => failure switch
+    {
+        DeliveryRefusedException => true,
+        HttpRequestException { StatusCode: { } status } => (int)status is 400 or 401 or 404 or 405 or 406 or 410 or 411 or 413 or 414 or 415 or 422,
+        _ => false,
+    };
 
     private async Task RunGivenUpAsync(Func<Task> givenUp, string hash)
     {

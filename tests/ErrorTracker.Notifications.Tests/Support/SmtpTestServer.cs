@@ -30,6 +30,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _changed = NewSignal();
     private int _rejectNext;
+    private volatile bool _rejectPermanently;
     private int _rejected;
     private int _sessions;
     private SmtpServer.SmtpServer? _server;
@@ -57,7 +58,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>How many messages the server refused with a transient error (see <see cref="RejectNextMessages"/>).</summary>
+    /// <summary>How many messages the server refused (see <see cref="RejectNextMessages"/>).</summary>
     public int Rejected => Volatile.Read(ref _rejected);
 
     /// <summary>How many connections (SMTP sessions) clients opened, whatever became of them.</summary>
@@ -65,10 +66,16 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     /// <summary>
     /// Answers the next <paramref name="count"/> messages' data with <c>451</c>, a transient failure ("try again
-    /// later"), as a mail server does when it is overloaded or its disk is full; the messages are not kept.
+    /// later"), as a mail server does when it is overloaded or its disk is full; or, <paramref name="permanently"/>,
+    /// with <c>550</c> (mailbox unavailable), a refusal that holds for any later attempt. The messages are not kept.
     /// </summary>
     /// <param name="count">How many messages to refuse.</param>
-    public void RejectNextMessages(int count) => Volatile.Write(ref _rejectNext, count);
+    /// <param name="permanently">Whether the refusal is permanent (5yz) rather than transient (4yz).</param>
+    public void RejectNextMessages(int count, bool permanently = false)
+    {
+        _rejectPermanently = permanently;
+        Volatile.Write(ref _rejectNext, count);
+    }
 
     /// <summary>Starts a server; with a user name and password it accepts mail only from a client that authenticates with them.</summary>
     /// <param name="username">The user name the server requires, or <see langword="null"/> to require none.</param>
@@ -207,7 +214,9 @@ public sealed class SmtpTestServer : IAsyncDisposable
         {
             if (owner.TryReject())
             {
-                return new SmtpResponse(SmtpReplyCode.Aborted, "Requested action aborted: try again later");
+                return owner._rejectPermanently
+                    ? new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "Requested action not taken: mailbox unavailable")
+                    : new SmtpResponse(SmtpReplyCode.Aborted, "Requested action aborted: try again later");
             }
 
             // The buffer is only valid during this call.
