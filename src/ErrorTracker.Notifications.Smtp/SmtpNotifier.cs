@@ -16,7 +16,7 @@ namespace ErrorTracking.Notifications.Smtp;
 /// <remarks>
 /// Every message opens its own connection and closes it: notifications are few (the tracker caps them per minute),
 /// and a held connection would have to survive the server dropping it while idle. A failure throws; the tracker
-/// retries with back-off and logs the failure once.
+/// retries with back-off and logs the failure once, except a permanent refusal, which it does not retry.
 /// </remarks>
 public sealed partial class SmtpNotifier : INotifier
 {
@@ -36,8 +36,12 @@ public sealed partial class SmtpNotifier : INotifier
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">No SMTP host is configured, or the notification has no sender.</exception>
     /// <exception cref="TimeoutException">The server did not accept the message within <see cref="SmtpNotifierOptions.Timeout"/>.</exception>
+    /// <exception cref="DeliveryRefusedException">
+    /// The server refused the message for good: it rejected the credentials, or answered a command with a permanent
+    /// (5yz) reply such as an unknown mailbox.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>MailKit's exceptions (refused connection, failed authentication, rejected recipient) pass through.</remarks>
+    /// <remarks>MailKit's other exceptions (a refused connection, a transient 4yz reply) pass through and are retried.</remarks>
     public async Task NotifyAsync(ErrorNotification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
@@ -76,9 +80,12 @@ public sealed partial class SmtpNotifier : INotifier
         }
         // A 5yz reply is a permanent refusal (RFC 5321, 4.2.1): an unknown mailbox, rejected credentials. Sending the
         // same message again would be refused again; a 4yz reply (try again later) stays a failure that is retried.
-        catch (AuthenticationException refused)
+        // MailKit reports any answer to AUTH but success this way, a 454 "temporary authentication failure" too: only a
+        // permanent one is a refusal.
+        catch (AuthenticationException refused) when (refused.InnerException is not SmtpCommandException { StatusCode: var status } || (int)status >= 500)
         {
-            throw new DeliveryRefusedException($"The SMTP server {options.Host}:{options.Port} rejected the credentials of {nameof(options.Username)}.", refused);
+            var code = refused.InnerException is SmtpCommandException command ? $" with {(int)command.StatusCode} ({command.StatusCode})" : "";
+            throw new DeliveryRefusedException($"The SMTP server {options.Host}:{options.Port} rejected the credentials{code}.", refused);
         }
         catch (SmtpCommandException refused) when ((int)refused.StatusCode >= 500)
         {

@@ -25,8 +25,8 @@ internal static partial class TrackerLog
     [LoggerMessage(5, LogLevel.Warning, "ErrorTracker gave up delivering to {Target} for group {Hash} after {Attempts} attempt(s): {Failure}")]
     public static partial void DeliveryGivenUp(ILogger logger, string target, string hash, int attempts, string failure);
 
-    [LoggerMessage(13, LogLevel.Warning, "ErrorTracker gave up delivering to {Target} for group {Hash} after 1 attempt(s), without retrying: it was refused, and another attempt would be refused again: {Failure}")]
-    public static partial void DeliveryRefused(ILogger logger, string target, string hash, string failure);
+    [LoggerMessage(13, LogLevel.Warning, "ErrorTracker gave up delivering to {Target} for group {Hash} after {Attempts} attempt(s), without retrying: it was refused, and another attempt would be refused again: {Failure}")]
+    public static partial void DeliveryRefused(ILogger logger, string target, string hash, int attempts, string failure);
 
     [LoggerMessage(6, LogLevel.Warning, "ErrorTracker's delivery queue for {Target} is full: a delivery for group {Hash} was dropped.")]
     public static partial void DeliveryDropped(ILogger logger, string target, string hash);

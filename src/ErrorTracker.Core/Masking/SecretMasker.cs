@@ -28,22 +28,11 @@ internal sealed partial class SecretMasker
     public string Mask => _mask;
 
     /// <summary>
-    /// Compiles a user's value pattern (<c>MaskedValuePatterns</c>): linear in the text's length when the pattern
-    /// allows it, so that only a pattern with lookarounds or backreferences runs under a timeout. A timeout measures
-    /// wall-clock time, and a thread stalled by the machine (a GC pause, an overloaded host) would withhold ordinary
-    /// text and split its group.
+    /// Compiles a user's value pattern (<c>MaskedValuePatterns</c>), with a timeout: its time is not bounded
+    /// otherwise. Not <see cref="RegexOptions.NonBacktracking"/>, whose matches can differ from the backtracking
+    /// engine's (it has dropped matches of patterns that start with an optional part): a missed match is a leak.
     /// </summary>
-    public static Regex CompileUserPattern(string pattern)
-    {
-        try
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-        }
-        catch (NotSupportedException)
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant, UserPatternTimeout);
-        }
-    }
+    public static Regex CompileUserPattern(string pattern) => new(pattern, RegexOptions.CultureInvariant, UserPatternTimeout);
 
     public bool TryMaskName(string name, [NotNullWhen(true)] out string? replacement) => _rule.TryMask(name, out replacement);
 
@@ -55,37 +44,51 @@ internal sealed partial class SecretMasker
             return text;
         }
 
+        // Only a user's pattern has a timeout. It measures wall-clock time, so a thread stalled by the machine (a GC
+        // pause, an overloaded host) can run out of it on ordinary text: one more try before the text is withheld.
         try
         {
-            var masked = text;
-            if (masked.AsSpan().IndexOfAny('=', ':', ' ') >= 0)
-            {
-                masked = AuthorizationScheme().Replace(masked, m => m.Groups["scheme"].Value + " " + _mask);
-                masked = MaskPairs(masked);
-            }
-
-            if (masked.Contains("</", StringComparison.Ordinal))
-            {
-                masked = XmlElement().Replace(masked, MaskElement);
-            }
-
-            if (masked.Contains('@'))
-            {
-                masked = UrlUserInfo().Replace(masked, m => m.Groups["prefix"].Value + _mask + "@");
-            }
-
-            foreach (var pattern in _extraPatterns)
-            {
-                masked = pattern.Replace(masked, MaskMatch);
-            }
-
-            return masked;
+            return Scan(text);
         }
         catch (RegexMatchTimeoutException)
         {
-            // Text we cannot scan in time cannot be shown safely.
-            return $"<{text.Length} characters withheld: too long to scan for secrets>";
+            try
+            {
+                return Scan(text);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Text we cannot scan in time cannot be shown safely.
+                return $"<{text.Length} characters withheld: too long to scan for secrets>";
+            }
         }
+    }
+
+    private string Scan(string text)
+    {
+        var masked = text;
+        if (masked.AsSpan().IndexOfAny('=', ':', ' ') >= 0)
+        {
+            masked = AuthorizationScheme().Replace(masked, m => m.Groups["scheme"].Value + " " + _mask);
+            masked = MaskPairs(masked);
+        }
+
+        if (masked.Contains("</", StringComparison.Ordinal))
+        {
+            masked = XmlElement().Replace(masked, MaskElement);
+        }
+
+        if (masked.Contains('@'))
+        {
+            masked = UrlUserInfo().Replace(masked, m => m.Groups["prefix"].Value + _mask + "@");
+        }
+
+        foreach (var pattern in _extraPatterns)
+        {
+            masked = pattern.Replace(masked, MaskMatch);
+        }
+
+        return masked;
     }
 
     /// <summary>
@@ -101,20 +104,13 @@ internal sealed partial class SecretMasker
             return masked;
         }
 
-        try
+        foreach (Match name in NameToken().Matches(masked))
         {
-            foreach (Match name in NameToken().Matches(masked))
+            if (_rule.TryMask(name.Value, out var replacement) && !MaskFollows(masked, name.Index + name.Length, replacement))
             {
-                if (_rule.TryMask(name.Value, out var replacement) && !MaskFollows(masked, name.Index + name.Length, replacement))
-                {
-                    var shown = name.Value.Length > 40 ? name.Value[..40] + "..." : name.Value;
-                    return $"<{text.Length} characters withheld: text that did not parse names a secret ({shown}) whose value could not be found>";
-                }
+                var shown = name.Value.Length > 40 ? name.Value[..40] + "..." : name.Value;
+                return $"<{text.Length} characters withheld: text that did not parse names a secret ({shown}) whose value could not be found>";
             }
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return $"<{text.Length} characters withheld: too long to scan for secrets>";
         }
 
         return masked;
@@ -222,6 +218,10 @@ internal sealed partial class SecretMasker
         var relative = secret.Index - match.Index;
         return string.Concat(match.Value.AsSpan(0, relative), _mask, match.Value.AsSpan(relative + secret.Length));
     }
+
+    // The built-in patterns have no timeout: each is anchored (a look-behind, a literal, a delimiter) so that its scan is
+    // linear in the text's length, and a timeout, which measures wall-clock time, only turned a stalled thread into
+    // withheld text.
 
     // The key of key=value, key: value, "key": "value", 'key'='value', \"key\": \"value\" (JSON inside a string) and
     // \u0022key\u0022: \u0022value\u0022 (JSON escapes kept in text that did not parse).

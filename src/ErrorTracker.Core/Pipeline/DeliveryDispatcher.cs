@@ -155,9 +155,25 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         {
             while (true)
             {
-                var waiting = WaitForJobAsync(reader, done);
+                // The jobs done so far count as finished only once the next wait has started: a flush that finds
+                // delivery idle then finds the cap's timer running, so a clock moved after the flush (a test's) moves
+                // it too, instead of landing between reading the clock and starting the timer.
+                var waiting = StartWaitingForJob(reader);
+                _work.Finish(done);
                 done = 0;
-                if (!await waiting.ConfigureAwait(false))
+                bool more;
+                try
+                {
+                    more = await waiting.ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // The cap's minute is over: the summary goes out as the next window opens.
+                    OpenWindow(_time.GetUtcNow());
+                    continue;
+                }
+
+                if (!more)
                 {
                     break;
                 }
@@ -193,43 +209,23 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
         }
     }
 
-    // Waits for the next job; while notifications are held back, only until the cap's minute is over, to send
-    // their summary even when nothing else happens. The jobs done before count as finished only once the wait has
-    // started: a flush that finds delivery idle then finds the cap's timer running, so a clock moved after the flush
-    // (a test's) moves it too, instead of landing between reading the clock and starting the timer.
-    private async Task<bool> WaitForJobAsync(ChannelReader<(ErrorRecord, ErrorEvent)> reader, int done)
+    // Starts waiting for the next job; while notifications are held back, only until the cap's minute is over (a
+    // TimeoutException then), to send their summary even when nothing else happens.
+    private Task<bool> StartWaitingForJob(ChannelReader<(ErrorRecord, ErrorEvent)> reader)
     {
-        while (true)
+        if (_heldBackCount > 0)
         {
-            Task<bool> waiting;
-            if (_heldBackCount == 0)
+            var now = _time.GetUtcNow();
+            var windowLeft = _windowStart + CapWindow - now;
+            if (windowLeft > TimeSpan.Zero)
             {
-                waiting = reader.WaitToReadAsync(_stopping.Token).AsTask();
-            }
-            else
-            {
-                var windowLeft = _windowStart + CapWindow - _time.GetUtcNow();
-                if (windowLeft <= TimeSpan.Zero)
-                {
-                    OpenWindow(_time.GetUtcNow());
-                    continue;
-                }
-
-                waiting = reader.WaitToReadAsync(_stopping.Token).AsTask().WaitAsync(windowLeft, _time, _stopping.Token);
+                return reader.WaitToReadAsync(_stopping.Token).AsTask().WaitAsync(windowLeft, _time, _stopping.Token);
             }
 
-            _work.Finish(done);
-            done = 0;
-            try
-            {
-                return await waiting.ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // The minute is over: the summary goes out as the next window opens.
-                OpenWindow(_time.GetUtcNow());
-            }
+            OpenWindow(now);
         }
+
+        return reader.WaitToReadAsync(_stopping.Token).AsTask();
     }
 
     private async Task DispatchAsync(ErrorRecord record, ErrorEvent occurrence)

@@ -115,7 +115,7 @@ internal sealed class DeliveryLane : IAsyncDisposable
                 {
                     if (refused)
                     {
-                        TrackerLog.DeliveryRefused(_logger, _target, delivery.Hash, _describe(failure));
+                        TrackerLog.DeliveryRefused(_logger, _target, delivery.Hash, attempt, _describe(failure));
                     }
                     else
                     {

@@ -46,8 +46,8 @@ public sealed record ErrorEvent
     public required RuntimeEnvironment Environment { get; init; }
 
     /// <summary>
-    /// How many occurrences this record stands for: 1, or more when repeats of one failure were merged while the
-    /// store was unavailable. A store adds this to the group's count.
+    /// How many occurrences this record stands for: 1, or more when repeats of one failure were merged, while the
+    /// store was unavailable or while the writer was behind (a storm). A store adds this to the group's count.
     /// </summary>
     public int Occurrences { get; init; } = 1;
 

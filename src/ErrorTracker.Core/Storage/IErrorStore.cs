@@ -14,7 +14,10 @@ public interface IErrorStore
     /// known hash adds that to the count, moves
     /// last seen, keeps the first occurrence, and turns a resolved group back to unresolved.
     /// </summary>
-    /// <param name="occurrences">The occurrences, in capture order; the same hash may appear several times.</param>
+    /// <param name="occurrences">
+    /// The occurrences, each failure's in capture order (merged ones come grouped by failure); the same hash may
+    /// appear several times.
+    /// </param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>For each occurrence, in the same order, its group as it stood right after that occurrence was counted.</returns>
     Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken);

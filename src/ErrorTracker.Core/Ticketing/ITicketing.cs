@@ -6,7 +6,8 @@ namespace ErrorTracking.Ticketing;
 /// Raises bugs or updates tickets in a tracker for stored failures: the .NET form of upstream's
 /// <c>TicketingMixin</c>, with the update its documentation promised. A new group gets a ticket, whose reference is
 /// kept on the group; a recurrence adds to that ticket (a comment) instead of opening a duplicate. Called in the
-/// background after the occurrence was stored, with retries, isolated from recording and from other ticketing.
+/// background after the occurrence was stored, with retries, isolated from recording and from other ticketing; a
+/// <see cref="Notification.DeliveryRefusedException"/> says another attempt would be refused again, and is not retried.
 /// </summary>
 public interface ITicketing
 {

@@ -142,6 +142,8 @@ public sealed class SampleServer : IDashboardServer
         {
             if (_process.HasExited)
             {
+                // Waits for the output streams to close too: the line that says why may still be on its way.
+                await _process.WaitForExitAsync().ConfigureAwait(false);
                 var message = $"The web sample exited with {_process.ExitCode} before it answered:\n{Output}";
                 throw Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
                     ? new PortTakenException(message)
