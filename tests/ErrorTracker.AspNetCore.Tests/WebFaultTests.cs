@@ -5,6 +5,7 @@ using ErrorTracking.Notification;
 using ErrorTracking.Records;
 using ErrorTracking.Storage;
 using ErrorTracking.Testing.Web;
+using ErrorTracking.Testing.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -95,14 +96,14 @@ public sealed class WebFaultTests
     }
 
     /// <summary>The real SQLite store, failing every third write as a flaky connection would.</summary>
-    private sealed class EveryThirdWriteFails(IErrorStore inner) : IErrorStore
+    private sealed class EveryThirdWriteFails(IErrorStore inner) : DelegatingErrorStore(inner)
     {
         private int _calls;
         private int _failures;
 
         public int Failures => Volatile.Read(ref _failures);
 
-        public Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+        public override Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _calls) % 3 == 0)
             {
@@ -110,25 +111,8 @@ public sealed class WebFaultTests
                 throw new IOException("database is locked");
             }
 
-            return inner.SaveAsync(occurrences, cancellationToken);
+            return base.SaveAsync(occurrences, cancellationToken);
         }
-
-        public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => inner.GetAsync(hash, cancellationToken);
-
-        public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
-            inner.ListOccurrencesAsync(hash, limit, cancellationToken);
-
-        public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
-            inner.CountByDayAsync(hashes, firstDay, lastDay, cancellationToken);
-
-        public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
-
-        public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => inner.UpdateAsync(hash, update, cancellationToken);
-
-        public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
-            inner.TryClaimDeliveryAsync(hash, channel, now, repeatAfter, cancellationToken);
-
-        public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => inner.DeleteAsync(hash, cancellationToken);
     }
 
     private sealed class ThrowingNotifier : INotifier

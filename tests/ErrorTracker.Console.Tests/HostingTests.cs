@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ErrorTracking.Records;
 using ErrorTracking.Storage;
+using ErrorTracking.Testing.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -225,62 +226,27 @@ public sealed class HostingTests
     }
 
     /// <summary>A store whose driver logs an error with an exception on every write, as a database client may.</summary>
-    private sealed class LoggingStore(ILogger<LoggingStore> logger) : IErrorStore
+    private sealed class LoggingStore(ILogger<LoggingStore> logger) : DelegatingErrorStore
     {
-        private readonly InMemoryErrorStore _inner = new();
         private int _saved;
 
         public int Saved => Volatile.Read(ref _saved);
 
-        public Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+        public override Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
         {
             Interlocked.Add(ref _saved, occurrences.Count);
             logger.LogError(new TimeoutException("driver noise"), "The driver retried a command");
-            return _inner.SaveAsync(occurrences, cancellationToken);
+            return base.SaveAsync(occurrences, cancellationToken);
         }
-
-        public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => _inner.GetAsync(hash, cancellationToken);
-
-        public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
-            _inner.ListOccurrencesAsync(hash, limit, cancellationToken);
-
-        public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
-            _inner.CountByDayAsync(hashes, firstDay, lastDay, cancellationToken);
-
-        public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
-
-        public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => _inner.UpdateAsync(hash, update, cancellationToken);
-
-        public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
-            _inner.TryClaimDeliveryAsync(hash, channel, now, repeatAfter, cancellationToken);
-
-        public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => _inner.DeleteAsync(hash, cancellationToken);
     }
 
-    private sealed class HangingStore : IErrorStore
+    private sealed class HangingStore : DelegatingErrorStore
     {
-        public async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return [];
         }
-
-        public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => Task.FromResult<ErrorRecordDetail?>(null);
-
-        public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ErrorEvent>>([]);
-
-        public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<DailyCount>>([]);
-
-        public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => Task.FromResult(new ErrorPage([], 1, 10, 0));
-
-        public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => Task.FromResult(false);
-
-        public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
-            Task.FromResult(false);
-
-        public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 
     private sealed class FailingWorker : BackgroundService

@@ -6,6 +6,7 @@ using ErrorTracking.Records;
 using ErrorTracking.Rendering;
 using ErrorTracking.Storage;
 using ErrorTracking.Tests.Support;
+using ErrorTracking.Testing.Storage;
 
 namespace ErrorTracking.Tests;
 
@@ -214,60 +215,25 @@ public sealed class ReviewRegressionTests
         finished.Should().Be(disposing);
     }
 
-    private sealed class NullReturningStore : IErrorStore
+    private sealed class NullReturningStore : DelegatingErrorStore
     {
-        private readonly InMemoryErrorStore _inner = new();
 
         public bool ReturnNull { get; set; } = true;
 
-        public async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken) =>
-            ReturnNull ? null! : await _inner.SaveAsync(occurrences, cancellationToken);
-
-        public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => _inner.GetAsync(hash, cancellationToken);
-
-        public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
-            _inner.ListOccurrencesAsync(hash, limit, cancellationToken);
-
-        public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
-            _inner.CountByDayAsync(hashes, firstDay, lastDay, cancellationToken);
-
-        public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
-
-        public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => _inner.UpdateAsync(hash, update, cancellationToken);
-
-        public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
-            _inner.TryClaimDeliveryAsync(hash, channel, now, repeatAfter, cancellationToken);
-
-        public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => _inner.DeleteAsync(hash, cancellationToken);
+        public override async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken) =>
+            ReturnNull ? null! : await base.SaveAsync(occurrences, cancellationToken);
     }
 
-    private sealed class DeafStore(ManualResetEventSlim release) : IErrorStore
+    private sealed class DeafStore(ManualResetEventSlim release) : DelegatingErrorStore
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+        public override Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
         {
             Entered.TrySetResult();
             release.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);
             return Task.FromResult<IReadOnlyList<ErrorRecord>>([]);
         }
-
-        public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => Task.FromResult<ErrorRecordDetail?>(null);
-
-        public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ErrorEvent>>([]);
-
-        public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<DailyCount>>([]);
-
-        public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => Task.FromResult(new ErrorPage([], 1, 10, 0));
-
-        public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) => Task.FromResult(false);
-
-        public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
-            Task.FromResult(false);
-
-        public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }
 

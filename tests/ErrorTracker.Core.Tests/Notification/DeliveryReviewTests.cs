@@ -7,6 +7,7 @@ using ErrorTracking.Tests.Support;
 using ErrorTracking.Ticketing;
 using Microsoft.Extensions.Logging;
 using ErrorTracking.Testing;
+using ErrorTracking.Testing.Storage;
 
 namespace ErrorTracking.Tests.Notification;
 
@@ -411,30 +412,13 @@ public sealed class DeliveryReviewTests
         }
     }
 
-    private sealed class FailFirstReferenceStore : IErrorStore
+    private sealed class FailFirstReferenceStore : DelegatingErrorStore
     {
-        private readonly InMemoryErrorStore _inner = new();
         private int _failed;
 
-        public Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken) => _inner.SaveAsync(occurrences, cancellationToken);
-
-        public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => _inner.GetAsync(hash, cancellationToken);
-
-        public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) => _inner.ListOccurrencesAsync(hash, limit, cancellationToken);
-
-        public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
-            _inner.CountByDayAsync(hashes, firstDay, lastDay, cancellationToken);
-
-        public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
-
-        public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
-            _inner.TryClaimDeliveryAsync(hash, channel, now, repeatAfter, cancellationToken);
-
-        public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) =>
+        public override Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) =>
             update.TicketReference is not null && Interlocked.Exchange(ref _failed, 1) == 0
                 ? throw new TimeoutException("database timeout")
-                : _inner.UpdateAsync(hash, update, cancellationToken);
-
-        public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => _inner.DeleteAsync(hash, cancellationToken);
+                : base.UpdateAsync(hash, update, cancellationToken);
     }
 }

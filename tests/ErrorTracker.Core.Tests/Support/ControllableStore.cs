@@ -1,5 +1,6 @@
 using ErrorTracking.Records;
 using ErrorTracking.Storage;
+using ErrorTracking.Testing.Storage;
 
 namespace ErrorTracking.Tests.Support;
 
@@ -7,9 +8,8 @@ namespace ErrorTracking.Tests.Support;
 /// A real in-memory store whose writes can be held at a gate or made to fail, to drive the pipeline into the
 /// states a slow or broken database puts it in.
 /// </summary>
-internal sealed class ControllableStore : IErrorStore
+internal sealed class ControllableStore : DelegatingErrorStore
 {
-    private readonly InMemoryErrorStore _inner = new();
     private readonly SemaphoreSlim _gate = new(0);
     private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ErrorEvent> _saved = [];
@@ -75,7 +75,7 @@ internal sealed class ControllableStore : IErrorStore
     /// <summary>The largest batch the store was handed.</summary>
     public int LargestBatch { get; private set; }
 
-    public async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<ErrorRecord>> SaveAsync(IReadOnlyList<ErrorEvent> occurrences, CancellationToken cancellationToken)
     {
         var call = Interlocked.Increment(ref _saveCalls);
         if (Held)
@@ -104,24 +104,6 @@ internal sealed class ControllableStore : IErrorStore
             _saved.AddRange(occurrences);
         }
 
-        return await _inner.SaveAsync(occurrences, cancellationToken);
+        return await base.SaveAsync(occurrences, cancellationToken);
     }
-
-    public Task<ErrorRecordDetail?> GetAsync(string hash, CancellationToken cancellationToken) => _inner.GetAsync(hash, cancellationToken);
-
-    public Task<IReadOnlyList<ErrorEvent>> ListOccurrencesAsync(string hash, int limit, CancellationToken cancellationToken) =>
-        _inner.ListOccurrencesAsync(hash, limit, cancellationToken);
-
-    public Task<IReadOnlyList<DailyCount>> CountByDayAsync(IReadOnlyCollection<string> hashes, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
-        _inner.CountByDayAsync(hashes, firstDay, lastDay, cancellationToken);
-
-    public Task<ErrorPage> ListAsync(ErrorQuery query, CancellationToken cancellationToken) => _inner.ListAsync(query, cancellationToken);
-
-    public Task<bool> UpdateAsync(string hash, ErrorRecordUpdate update, CancellationToken cancellationToken) =>
-        _inner.UpdateAsync(hash, update, cancellationToken);
-
-    public Task<bool> TryClaimDeliveryAsync(string hash, DeliveryChannel channel, DateTimeOffset now, TimeSpan? repeatAfter, CancellationToken cancellationToken) =>
-        _inner.TryClaimDeliveryAsync(hash, channel, now, repeatAfter, cancellationToken);
-
-    public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken) => _inner.DeleteAsync(hash, cancellationToken);
 }
