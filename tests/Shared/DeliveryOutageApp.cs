@@ -179,12 +179,21 @@ public sealed class DeliveryOutageApp : IAsyncDisposable
         }
     }
 
-    /// <summary>The groups stored, as (exception type, count), once <paramref name="occurrences"/> are stored.</summary>
-    public async Task<List<(string Exception, long Count)>> StoredGroupsAsync(long occurrences)
+    /// <summary>
+    /// Sends 30 requests (<see cref="SendRequestsAsync"/>), then checks what the tracker made of their 20 failures:
+    /// each stored once and counted exactly, in its two groups, and nothing dropped or lost.
+    /// </summary>
+    public async Task SendRequestsAndCheckEveryFailureStoredAsync()
     {
-        await Eventually(() => Tracker.Statistics.Stored >= occurrences, $"{occurrences} occurrences stored");
+        var slowest = await SendRequestsAsync(30);
+        await TestContext.Out.WriteLineAsync($"slowest request: {slowest.TotalMilliseconds:N0} ms");
+
+        await Eventually(() => Tracker.Statistics.Stored >= 20, "20 occurrences stored");
         var groups = (await Store.ListAsync(new ErrorQuery { PageSize = 100 }, CancellationToken.None)).Items;
-        return [.. groups.Select(g => (g.ExceptionName, g.Count))];
+        groups.Select(g => (g.ExceptionName, g.Count)).Should().BeEquivalentTo(
+            [("System.InvalidOperationException", 10L), ("System.TimeoutException", 10L)], "every failure is stored once, counted exactly");
+        var statistics = Tracker.Statistics;
+        (statistics.Recorded, statistics.Stored, statistics.Dropped, statistics.Lost).Should().Be((20L, 20L, 0L, 0L), "nothing recorded is dropped or lost");
     }
 
     /// <summary>The warnings the tracker wrote when it gave up a delivery.</summary>
