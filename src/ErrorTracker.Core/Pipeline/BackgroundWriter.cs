@@ -31,6 +31,8 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private readonly Task _loop;
     private readonly WorkCounter _work = new();
     private readonly MergedOccurrences _buffer;
+    // Reused for every backlog batch: a storm takes this path batch after batch.
+    private readonly MergedOccurrences _backlog = new(int.MaxValue);
     private TimeSpan _retryDelay = FirstRetryDelay;
     private long _lastDropLog;
     private int _completing;
@@ -199,22 +201,22 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             return batch.Count;
         }
 
-        var merged = new MergedOccurrences(int.MaxValue);
         foreach (var occurrence in batch)
         {
-            merged.Add(occurrence);
+            _backlog.Add(occurrence);
         }
 
         // Bounded by the queue's capacity, so one round cannot chase producers that record as fast as it reads.
         long taken = batch.Count;
-        while (merged.Groups < _batchSize / 2 && taken < _capacity && reader.TryRead(out var more))
+        while (_backlog.Groups < _batchSize / 2 && taken < _capacity && reader.TryRead(out var more))
         {
-            merged.Add(more);
+            _backlog.Add(more);
             taken++;
         }
 
         batch.Clear();
-        batch.AddRange(merged.ToBatch());
+        batch.AddRange(_backlog.ToBatch());
+        _backlog.Clear();
         return taken;
     }
 

@@ -211,7 +211,7 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
 
     // Starts waiting for the next job; while notifications are held back, only until the cap's minute is over (a
     // TimeoutException then), to send their summary even when nothing else happens.
-    private Task<bool> StartWaitingForJob(ChannelReader<(ErrorRecord, ErrorEvent)> reader)
+    private ValueTask<bool> StartWaitingForJob(ChannelReader<(ErrorRecord, ErrorEvent)> reader)
     {
         if (_heldBackCount > 0)
         {
@@ -219,13 +219,13 @@ internal sealed class DeliveryDispatcher : IAsyncDisposable
             var windowLeft = _windowStart + CapWindow - now;
             if (windowLeft > TimeSpan.Zero)
             {
-                return reader.WaitToReadAsync(_stopping.Token).AsTask().WaitAsync(windowLeft, _time, _stopping.Token);
+                return new(reader.WaitToReadAsync(_stopping.Token).AsTask().WaitAsync(windowLeft, _time, _stopping.Token));
             }
 
             OpenWindow(now);
         }
 
-        return reader.WaitToReadAsync(_stopping.Token).AsTask();
+        return reader.WaitToReadAsync(_stopping.Token);
     }
 
     private async Task DispatchAsync(ErrorRecord record, ErrorEvent occurrence)
