@@ -191,6 +191,12 @@ internal sealed class Chromium : IDisposable
         {
             return true;
         }
+        catch (UnknownErrorException error) when (error.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+        {
+            // Asked while the old document is being torn down, chromedriver reports the node gone this way
+            // instead of as a stale reference: the page has been replaced all the same.
+            return true;
+        }
     }
 
     private void DeleteProfile()
