@@ -89,7 +89,8 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
             maskingRule,
             options.MaskWith,
             options.MaskSecretsInText,
-            options.MaskedValuePatterns.Select(SecretMasker.CompileUserPattern));
+            options.MaskedValuePatterns.Select(SecretMasker.CompileUserPattern),
+            SecretScanner.Select(options.DisabledSecretDetectors, options.SecretDetectors));
         var renderer = new ValueRenderer(masker, new CaptureLimits(options.MaxStringLength, options.MaxCollectionItems, options.MaxDepth, options.MaxValueNodes));
         var frames = new FrameReader(new InAppClassifier(options.InAppInclude, options.InAppExclude), new SourceContextReader(options.SourceContextLines, masker.MaskText));
         var application = options.ApplicationName ?? Assembly.GetEntryAssembly()?.GetName().Name;

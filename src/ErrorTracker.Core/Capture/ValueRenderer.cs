@@ -81,8 +81,12 @@ internal sealed class ValueRenderer
     public string Clip(string text) =>
         text.Length <= _limits.MaxStringLength ? text : string.Concat(text.AsSpan(0, _limits.MaxStringLength), "...");
 
-    // Clipped before it is scanned, so an attacker's megabyte costs the scan of MaxStringLength characters only.
-    public string MaskAndClip(string text) => Clip(_masker.MaskText(Clip(text)));
+    // Clipped before it is scanned, so an attacker's megabyte costs the scan of MaxStringLength characters only, but
+    // with a margin: a token cut in half at the limit no longer has its shape, and its first half would be kept.
+    public string MaskAndClip(string text) =>
+        Clip(_masker.MaskText(text.Length <= _limits.MaxStringLength + ScanMargin ? text : text[..(_limits.MaxStringLength + ScanMargin)]));
+
+    private const int ScanMargin = 1024;
 
     private RecordedValue Render(object? value, RenderState state, int depth)
     {
@@ -122,7 +126,7 @@ internal sealed class ValueRenderer
             case TypeShapeKind.Text:
                 return RecordedValue.Scalar(Text((string)value, state), shape.TypeName);
             case TypeShapeKind.Scalar:
-                return RecordedValue.Scalar(FormatScalar(value), shape.TypeName);
+                return RecordedValue.Scalar(MaskScalar(FormatScalar(value)), shape.TypeName);
             case TypeShapeKind.Uri:
                 return RecordedValue.Scalar(Text(((Uri)value).OriginalString, state), shape.TypeName);
             case TypeShapeKind.Skipped:
@@ -394,6 +398,9 @@ internal sealed class ValueRenderer
         string text => MaskAndClip(text),
         _ => MaskAndClip(SafeToString(key)),
     };
+
+    // A number can be a secret too (a card number kept in a long); most are too short for any detector to look at.
+    private string MaskScalar(string formatted) => formatted.Length < 11 ? formatted : _masker.MaskText(formatted);
 
     private static string FormatScalar(object value) => value switch
     {

@@ -66,6 +66,16 @@ public sealed class ErrorTrackerOptions
     /// </summary>
     public IList<string> MaskedValuePatterns { get; set; } = [];
 
+    /// <summary>
+    /// Built-in secret detectors switched off, by name (<see cref="SecretDetector.BuiltInNames"/>: <c>jwt</c>,
+    /// <c>payment-card</c>, <c>iban</c>...). An unknown name stops the application at start. Default: none, every
+    /// detector is on.
+    /// </summary>
+    public IList<string> DisabledSecretDetectors { get; set; } = [];
+
+    /// <summary>More secret detectors, run after the built-in ones: an application's own token formats. Default: none.</summary>
+    public IList<SecretDetector> SecretDetectors { get; } = [];
+
     /// <summary>A custom rule that replaces the key fragment rule (upstream's <c>APP_ERROR_MASKING_MODULE</c>).</summary>
     public IMaskingRule? MaskingRule { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ErrorTracking.Masking;
 using ErrorTracking.Notification;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
             failures.Add($"{Prefix}{nameof(options.SendNotification)} is true but no notifier is configured: add one with AddNotifier<T>() or Notifiers.");
         }
 
+        SecretDetectors(failures, options);
         AtLeast(failures, nameof(options.PageSize), options.PageSize, 1);
         AtLeast(failures, nameof(options.QueueCapacity), options.QueueCapacity, 1);
         AtLeast(failures, nameof(options.BatchSize), options.BatchSize, 1);
@@ -114,6 +116,21 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         if (value < minimum)
         {
             failures.Add($"{Prefix}{key} must be at least {minimum} (was {value}).");
+        }
+    }
+    private static void SecretDetectors(List<string> failures, ErrorTrackerOptions options)
+    {
+        foreach (var name in options.DisabledSecretDetectors.Where(name => !SecretDetector.BuiltInNames.Contains(name, StringComparer.OrdinalIgnoreCase)))
+        {
+            failures.Add($"{Prefix}{nameof(options.DisabledSecretDetectors)} names '{name}', which is no built-in detector; they are: {string.Join(", ", SecretDetector.BuiltInNames)}.");
+        }
+
+        var builtIn = SecretDetector.BuiltInNames.ToHashSet(StringComparer.Ordinal);
+        foreach (var detector in options.SecretDetectors.Where(detector => detector is null || builtIn.Contains(detector.Name)))
+        {
+            failures.Add(detector is null
+                ? $"{Prefix}{nameof(options.SecretDetectors)} holds a null detector."
+                : $"{Prefix}{nameof(options.SecretDetectors)} adds '{detector.Name}', the name of a built-in detector: give it another name, or disable the built-in one and name yours differently.");
         }
     }
 }

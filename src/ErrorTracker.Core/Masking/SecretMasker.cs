@@ -6,7 +6,8 @@ namespace ErrorTracking.Masking;
 
 /// <summary>
 /// The one masking engine every capture path goes through: names through the <see cref="IMaskingRule"/>, free
-/// text (messages, string values, bodies) through value patterns that find secrets by their shape.
+/// text (messages, string values, bodies) through the secret detectors, which find secrets by their shape, and
+/// through patterns that find a secret next to its name (<c>key=value</c>, <c>Bearer</c>, a URL's password).
 /// </summary>
 internal sealed partial class SecretMasker
 {
@@ -16,13 +17,20 @@ internal sealed partial class SecretMasker
     private readonly string _mask;
     private readonly bool _maskText;
     private readonly Regex[] _extraPatterns;
+    private readonly SecretScanner _detectors;
 
-    public SecretMasker(IMaskingRule rule, string mask, bool maskText, IEnumerable<Regex> extraPatterns)
+    /// <param name="rule">Decides by name.</param>
+    /// <param name="mask">Replaces a value masked by its name or by a user's pattern.</param>
+    /// <param name="maskText">Whether text is scanned at all.</param>
+    /// <param name="extraPatterns">The user's <c>MaskedValuePatterns</c>.</param>
+    /// <param name="detectors">The secret detectors; <see langword="null"/> for every built-in one.</param>
+    public SecretMasker(IMaskingRule rule, string mask, bool maskText, IEnumerable<Regex> extraPatterns, IEnumerable<SecretDetector>? detectors = null)
     {
         _rule = rule;
         _mask = mask;
         _maskText = maskText;
         _extraPatterns = extraPatterns.ToArray();
+        _detectors = new SecretScanner(detectors ?? BuiltInSecretDetectors.All);
     }
 
     public string Mask => _mask;
@@ -88,7 +96,8 @@ internal sealed partial class SecretMasker
             masked = pattern.Replace(masked, MaskMatch);
         }
 
-        return masked;
+        // Last, so a secret next to its name keeps the name's mask, and a user's pattern wins over a built-in shape.
+        return _detectors.Mask(masked);
     }
 
     /// <summary>
