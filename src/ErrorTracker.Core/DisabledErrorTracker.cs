@@ -17,6 +17,9 @@ internal sealed class DisabledErrorTracker : IErrorTracker
     public string? CaptureMessage(string message, ErrorLevel level = ErrorLevel.Info, object? variables = null,
         IReadOnlyDictionary<string, object?>? context = null) => null;
 
+    public string? CaptureGroupedMessage(string message, string groupingKey, ErrorLevel level = ErrorLevel.Info,
+        IReadOnlyDictionary<string, object?>? context = null) => null;
+
     public ErrorScope BeginScope(IReadOnlyDictionary<string, object?>? context = null) => new(parent: null, context, onDispose: null);
 
     public Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => Task.FromResult(true);

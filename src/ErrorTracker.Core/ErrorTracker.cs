@@ -43,6 +43,11 @@ public static class ErrorTracker
         IReadOnlyDictionary<string, object?>? context = null) =>
         Current?.CaptureMessage(message, level, variables, context);
 
+    /// <inheritdoc cref="IErrorTracker.CaptureGroupedMessage"/>
+    public static string? CaptureGroupedMessage(string message, string groupingKey, ErrorLevel level = ErrorLevel.Info,
+        IReadOnlyDictionary<string, object?>? context = null) =>
+        Current?.CaptureGroupedMessage(message, groupingKey, level, context);
+
     /// <inheritdoc cref="IErrorTracker.BeginScope"/>
     public static ErrorScope BeginScope(IReadOnlyDictionary<string, object?>? context = null) =>
         Current?.BeginScope(context) ?? new ErrorScope(parent: null, context, onDispose: null);

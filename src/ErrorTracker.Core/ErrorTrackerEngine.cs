@@ -159,7 +159,15 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
     /// <inheritdoc />
     public string? CaptureMessage(string message, ErrorLevel level = ErrorLevel.Info, object? variables = null,
-        IReadOnlyDictionary<string, object?>? context = null)
+        IReadOnlyDictionary<string, object?>? context = null) =>
+        Capture(message, level, new CapturedVariables(variables, VariableOrigin.Explicit), context, groupingKey: null);
+
+    /// <inheritdoc />
+    public string? CaptureGroupedMessage(string message, string groupingKey, ErrorLevel level = ErrorLevel.Info,
+        IReadOnlyDictionary<string, object?>? context = null) =>
+        groupingKey is null ? null : Capture(message, level, default, context, groupingKey);
+
+    private string? Capture(string message, ErrorLevel level, CapturedVariables variables, IReadOnlyDictionary<string, object?>? context, string? groupingKey)
     {
         if (message is null || _disposed == 1)
         {
@@ -168,7 +176,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
         try
         {
-            var occurrence = _capturer.CaptureMessage(message, level, new CapturedVariables(variables, VariableOrigin.Explicit), MergedContext(context), ScopeBuilders());
+            var occurrence = _capturer.CaptureMessage(message, level, variables, MergedContext(context), ScopeBuilders(), groupingKey);
             Enqueue(occurrence);
             return occurrence.Hash;
         }

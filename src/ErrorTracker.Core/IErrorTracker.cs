@@ -39,6 +39,19 @@ public interface IErrorTracker
         IReadOnlyDictionary<string, object?>? context = null);
 
     /// <summary>
+    /// Records a message that stands for an outcome rather than a failure of code, such as an HTTP status an
+    /// integration saw answered, grouped by the key given. No stack is read: where it is recorded from neither splits
+    /// its group nor shows on it.
+    /// </summary>
+    /// <param name="message">The message; secrets in it are masked.</param>
+    /// <param name="groupingKey">What groups it: equal keys make one group. Only its hash is kept.</param>
+    /// <param name="level">The severity.</param>
+    /// <param name="context">Extra key/values kept with the occurrence.</param>
+    /// <returns>The grouping hash, or <see langword="null"/> when the message could not be captured.</returns>
+    string? CaptureGroupedMessage(string message, string groupingKey, ErrorLevel level = ErrorLevel.Info,
+        IReadOnlyDictionary<string, object?>? context = null);
+
+    /// <summary>
     /// Starts a scope whose key/values are added to everything recorded inside it, on this async flow. When the
     /// scope is disposed without <see cref="ErrorScope.Complete"/> having been called, the last exception thrown
     /// inside it is recorded, as upstream's scope records on exit.

@@ -105,12 +105,16 @@ internal sealed class ErrorTrackerMiddleware
         if (status >= 500 || (_options.TrackAllExceptions && _trackedStatuses.Contains(status)))
         {
             await ReadBodyAsync(context, body).ConfigureAwait(false);
-            // Status and route group it: a 404 and a 401 of one route are two groups, two ids of one route one.
-            // Never the raw path when no endpoint matched: a scanner's random paths would each make a group and push
-            // real errors out. The path is still in the record's own column.
+            // Status, method and route group it, never a stack: the middleware's own frames differ between a new
+            // connection and a kept-alive one, a sync and an async continuation, and would split one answer into
+            // several groups. A 404 and a 401 of one route are two groups, two ids of one route one. Never the raw
+            // path when no endpoint matched, nor a method outside the registered set: a scanner's random paths or
+            // methods would each make a group and push real errors out. Both are still in the record.
             var where = context.GetEndpoint() is Microsoft.AspNetCore.Routing.RouteEndpoint route ? route.RoutePattern.RawText : "(no endpoint)";
-            _tracker.CaptureMessage(
-                $"HTTP {status} {ReasonPhrases.GetReasonPhrase(status)}: {context.Request.Method} {where}",
+            var method = StandardMethods.Bucket(context.Request.Method);
+            _tracker.CaptureGroupedMessage(
+                $"HTTP {status} {ReasonPhrases.GetReasonPhrase(status)}: {method} {where}",
+                $"http-status\n{status}\n{method}\n{where}",
                 status >= 500 ? ErrorLevel.Error : ErrorLevel.Warning);
         }
     }

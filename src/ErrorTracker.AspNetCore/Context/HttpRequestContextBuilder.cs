@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Routing;
 namespace ErrorTracking.AspNetCore;
 
 /// <summary>
-/// Describes the current request to an occurrence: host, path and method in the record's own columns, and the
+/// Describes the current request to an occurrence: host, path and method (a registered one, or the bucket of the
+/// others, whose real token goes to the context) in the record's own columns, and the
 /// URL, route, query, headers, cookies, form, body, user, client address and trace id as request data. Values of
 /// credential headers, of the antiforgery form field and of every cookie are replaced whatever the masking rule says,
 /// and the names of headers and cookies stay visible whatever it says of the sections' labels; everything else is
@@ -44,7 +45,13 @@ internal sealed class HttpRequestContextBuilder : IContextBuilder
         var request = _context.Request;
         context.Host = request.Host.Value ?? "";
         context.Path = (request.PathBase + request.Path).Value ?? "";
-        context.Method = request.Method;
+        context.Method = StandardMethods.Bucket(request.Method);
+        if (context.Method != request.Method)
+        {
+            // Kept as any client input is, masked and clipped: the column and the grouping only see the bucket.
+            context.Extra[StandardMethods.SentMethodKey] = request.Method;
+        }
+
         // Without the query: it is shown decoded under "query", where each parameter is masked by its name; an
         // encoded key (user%5Bpassword%5D) would hide a secret from the text patterns.
         context.Url = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);

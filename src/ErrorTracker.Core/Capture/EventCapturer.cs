@@ -71,16 +71,19 @@ internal sealed class EventCapturer
         return Complete(root, level, described, isMessage: false);
     }
 
+    // groupingKey: the caller's own grouping of a message that stands for an outcome, not for code (an HTTP status
+    // answered). No stack is read then: the recorder's and the framework's frames would split its group by how the
+    // outcome was reached (a new connection or a kept-alive one, a sync or an async continuation) and mean nothing.
     public ErrorEvent CaptureMessage(string message, ErrorLevel level, CapturedVariables variables,
-        IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders)
+        IEnumerable<KeyValuePair<string, object?>> context, IReadOnlyList<IContextBuilder> scopeBuilders, string? groupingKey = null)
     {
         var budget = _renderer.NewBudget();
         var captured = RenderVariables(variables, budget);
         var described = Describe(exception: null, context, scopeBuilders, budget);
-        var frames = WithStatics(_frames.ReadCurrentStack(), new HashSet<Type>(), budget);
+        IReadOnlyList<FrameDetail> frames = groupingKey is null ? WithStatics(_frames.ReadCurrentStack(), new HashSet<Type>(), budget) : [];
         var root = new ExceptionDetail { Type = MessageType, Message = _renderer.MaskAndClip(message), Frames = frames };
         root = AttachVariables(root, captured, thrown: false);
-        return Complete(root, level, described, isMessage: true);
+        return Complete(root, level, described, isMessage: true, groupingKey);
     }
 
     /// <summary>Runs the context builders and renders what they and the caller supplied.</summary>
@@ -129,13 +132,14 @@ internal sealed class EventCapturer
         };
     }
 
-    private ErrorEvent Complete(ExceptionDetail root, ErrorLevel level, ErrorEvent described, bool isMessage)
+    private ErrorEvent Complete(ExceptionDetail root, ErrorLevel level, ErrorEvent described, bool isMessage, string? groupingKey = null)
     {
         var occurrence = described with { Level = level, ExceptionType = root.Type, Message = root.Message, Exception = root };
-        return occurrence with { Hash = ComputeHash(occurrence, isMessage) };
+        return occurrence with { Hash = ComputeHash(occurrence, isMessage, groupingKey) };
     }
 
-    private string ComputeHash(ErrorEvent occurrence, bool isMessage)
+    // The application's own Fingerprint still comes first: it is the one choice made for every record.
+    private string ComputeHash(ErrorEvent occurrence, bool isMessage, string? groupingKey)
     {
         if (_customFingerprint is not null)
         {
@@ -152,7 +156,9 @@ internal sealed class EventCapturer
             }
         }
 
-        return Fingerprint.Hash(Fingerprint.DefaultKey(occurrence.Exception, _includeMessageInFingerprint || isMessage));
+        return Fingerprint.Hash(groupingKey is null
+            ? Fingerprint.DefaultKey(occurrence.Exception, _includeMessageInFingerprint || isMessage)
+            : Fingerprint.GivenKey(groupingKey));
     }
 
     /// <summary>An exception as the tracker's own log may show it: its type and its masked message.</summary>

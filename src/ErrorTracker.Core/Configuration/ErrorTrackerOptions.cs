@@ -160,8 +160,8 @@ public sealed class ErrorTrackerOptions
     // Web (used by the ASP.NET Core adapter)
 
     /// <summary>
-    /// Whether responses with a status in <see cref="TrackedStatusCodes"/> are recorded too, grouped by status and
-    /// route (upstream's <c>TRACK_ALL_EXCEPTIONS</c>, which upstream never implemented). Unhandled exceptions and 5xx
+    /// Whether responses with a status in <see cref="TrackedStatusCodes"/> are recorded too, grouped by status, method
+    /// and route, never by a stack (upstream's <c>TRACK_ALL_EXCEPTIONS</c>, which upstream never implemented). Unhandled exceptions and 5xx
     /// responses are always recorded. Default: <see langword="false"/>.
     /// </summary>
     public bool TrackAllExceptions { get; set; }

@@ -43,6 +43,15 @@ public static partial class Fingerprint
         return key.ToString();
     }
 
+    /// <summary>The grouping key text of an occurrence its recorder gave a key of its own, before hashing.</summary>
+    /// <param name="groupingKey">The recorder's key, such as an HTTP status, method and route.</param>
+    /// <returns>A key that no default key (of an exception chain) can equal.</returns>
+    public static string GivenKey(string groupingKey)
+    {
+        ArgumentNullException.ThrowIfNull(groupingKey);
+        return "given:" + groupingKey + "\n";
+    }
+
     // Inner exceptions are keyed in a canonical order without repeats: Parallel and Task.WhenAll add them in
     // completion order, and the same failure must not split by which task finished first.
     private static void AppendKey(StringBuilder key, ExceptionDetail exception, bool inAppOnly)

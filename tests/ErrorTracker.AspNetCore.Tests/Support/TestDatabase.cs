@@ -21,10 +21,23 @@ internal sealed class TestDatabase : IDisposable
     public string File => Path.Combine(_folder, "errors.db");
 
     /// <summary>A web app builder on the test server, without logging, whose tracker stores into this file.</summary>
-    public WebApplicationBuilder CreateBuilder(Action<ErrorTrackerOptions>? configure = null)
+    public WebApplicationBuilder CreateBuilder(Action<ErrorTrackerOptions>? configure = null) => CreateBuilder(configure, kestrel: false);
+
+    /// <summary>As <see cref="CreateBuilder(Action{ErrorTrackerOptions}?)"/>, on Kestrel at a free loopback port: real connections.</summary>
+    public WebApplicationBuilder CreateKestrelBuilder(Action<ErrorTrackerOptions>? configure = null) => CreateBuilder(configure, kestrel: true);
+
+    private WebApplicationBuilder CreateBuilder(Action<ErrorTrackerOptions>? configure, bool kestrel)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddErrorTracker(o => configure?.Invoke(o)).UseSqlite($"Data Source={File}");
         return builder;
