@@ -228,14 +228,8 @@ internal sealed class DashboardEndpoints
         return Results.Content("<!DOCTYPE html>\n" + html, "text/html; charset=utf-8", statusCode: status);
     }
 
-    // Where the dashboard is for this request: below the path base and any group it was mapped on, which the
-    // configured prefix alone does not say.
-    private static DashboardRoutes Routes(HttpContext http)
-    {
-        var list = http.RequestServices.GetRequiredService<LinkGenerator>().GetPathByName(http, ListEndpointName, values: null)
-            ?? throw new InvalidOperationException("The dashboard's list endpoint is not mapped.");
-        return new DashboardRoutes(list.TrimEnd('/'));
-    }
+    private static DashboardRoutes Routes(HttpContext http) =>
+        DashboardRoutes.For(http, http.RequestServices.GetRequiredService<LinkGenerator>(), ListEndpointName);
 
     private DateOnly Today() => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
 
