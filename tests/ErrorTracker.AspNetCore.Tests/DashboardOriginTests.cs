@@ -52,16 +52,11 @@ public sealed class DashboardOriginTests
     /// </summary>
     private async Task<List<string>> AddressesAsync(string prefix)
     {
-        var builder = _database.CreateBuilder();
-        builder.Services.AddErrorTracker().UseViewPermission(new Everyone());
-        await using var app = builder.Build();
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.All };
         // The test client is the proxy: trusted without being listed.
         forwarded.KnownProxies.Clear();
         forwarded.KnownIPNetworks.Clear();
-        app.UseForwardedHeaders(forwarded);
-        app.MapErrorTracker();
-        await app.StartAsync();
+        await using var app = await _database.StartOpenDashboardAsync(app => app.UseForwardedHeaders(forwarded));
         var hash = HashOf("origin");
         await app.Services.GetRequiredService<Storage.IErrorStore>().SaveAsync(
             [Occurrence(hash, DateTimeOffset.UtcNow, "shop.example", "/checkout", "GET")], CancellationToken.None);
@@ -95,11 +90,6 @@ public sealed class DashboardOriginTests
         urls.Add(resolved.Headers.Location!.OriginalString);
         TestContext.Out.WriteLine(string.Join("\n", urls));
         return urls;
-    }
-
-    private sealed class Everyone : ErrorTracking.Security.IViewPermission
-    {
-        public ValueTask<bool> IsAllowedAsync(ErrorTracking.Security.ViewerContext viewer, CancellationToken cancellationToken) => ValueTask.FromResult(true);
     }
 
     /// <summary>The proxy in front of the application, passing on the path base its client asked for.</summary>
