@@ -74,11 +74,6 @@ public sealed class DashboardRouteTests
         }
     }
 
-    private sealed class Everyone : ErrorTracking.Security.IViewPermission
-    {
-        public ValueTask<bool> IsAllowedAsync(ErrorTracking.Security.ViewerContext viewer, CancellationToken cancellationToken) => ValueTask.FromResult(true);
-    }
-
     private static async Task<string> SeedAsync(WebApplication app)
     {
         var hash = HashOf("routes");
