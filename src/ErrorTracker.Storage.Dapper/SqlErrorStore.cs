@@ -391,7 +391,13 @@ public sealed class SqlErrorStore : IErrorStore
         ArgumentNullException.ThrowIfNull(hash);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await DeleteGroupAsync(connection, hash, cancellationToken).ConfigureAwait(false);
+        var deleted = await DeleteGroupAsync(connection, hash, cancellationToken).ConfigureAwait(false);
+        if (deleted)
+        {
+            await _dialect.ForgetDeletedAsync(connection).ConfigureAwait(false);
+        }
+
+        return deleted;
     }
 
     /// <summary>
@@ -453,6 +459,11 @@ public sealed class SqlErrorStore : IErrorStore
                     }
                 }
             }
+        }
+
+        if (occurrences + groups > 0)
+        {
+            await _dialect.ForgetDeletedAsync(connection).ConfigureAwait(false);
         }
 
         return (occurrences, groups);

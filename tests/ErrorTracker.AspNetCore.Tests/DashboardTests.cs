@@ -54,7 +54,7 @@ public sealed class DashboardTests
         builder.Services.AddAuthorization(o => o.AddPolicy("Admins", p => p.RequireRole("admin")));
         if (access == Access.Everyone)
         {
-            tracker.UseViewPermission(new EveryonePermission());
+            tracker.UseViewPermission(new Everyone());
         }
 
         var app = builder.Build();
@@ -81,11 +81,6 @@ public sealed class DashboardTests
         var hash = HashOf(name);
         await Store(app).SaveAsync([Occurrence(hash, at ?? DateTimeOffset.UtcNow, "shop.example", path, "GET", message: message)], None);
         return hash;
-    }
-
-    private sealed class EveryonePermission : ErrorTracking.Security.IViewPermission
-    {
-        public ValueTask<bool> IsAllowedAsync(ErrorTracking.Security.ViewerContext viewer, CancellationToken cancellationToken) => ValueTask.FromResult(true);
     }
 
     private static HttpRequestMessage Request(HttpMethod method, string url, string? user = null)

@@ -26,11 +26,6 @@ public sealed class SecurityReviewTests
     [TearDown]
     public void RemoveDatabase() => _database.Dispose();
 
-    private sealed class Everyone : ErrorTracking.Security.IViewPermission
-    {
-        public ValueTask<bool> IsAllowedAsync(ErrorTracking.Security.ViewerContext viewer, CancellationToken cancellationToken) => ValueTask.FromResult(true);
-    }
-
     private static async Task<string> SeedAsync(WebApplication app, string name, string path = "/shop")
     {
         var hash = HashOf(name);

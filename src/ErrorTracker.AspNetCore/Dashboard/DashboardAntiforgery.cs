@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,8 @@ internal static class DashboardAntiforgery
         {
             // No cookie path: the dashboard may sit below a path base or a route group the prefix does not show.
             options.Cookie.Name = ".ErrorTracker.Antiforgery";
+            // Antiforgery's default never marks the cookie Secure; over HTTPS it must not also travel over HTTP.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             // The dashboard sends X-Frame-Options: DENY itself.
             options.SuppressXFrameOptionsHeader = true;
         });

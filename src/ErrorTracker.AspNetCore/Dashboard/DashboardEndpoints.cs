@@ -36,6 +36,7 @@ internal sealed class DashboardEndpoints
     private readonly IAntiforgery _antiforgery;
     private readonly int _pageSize;
     private readonly TimeProvider _time;
+    private readonly DashboardFallback _routes = new();
 
     private DashboardEndpoints(IAntiforgery antiforgery, int pageSize, TimeProvider time)
     {
@@ -47,24 +48,31 @@ internal sealed class DashboardEndpoints
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix, int pageSize, TimeProvider time)
     {
         var dashboard = new DashboardEndpoints(DashboardAntiforgery.Resolve(endpoints.ServiceProvider), pageSize, time);
+        var routes = dashboard._routes;
         var group = endpoints.MapGroup(prefix);
         group.AddEndpointFilter<DashboardGuard>();
         group.WithMetadata(new ExcludeFromDescriptionAttribute(), DashboardEndpointMetadata.Instance);
 
-        group.MapGet("/", dashboard.ListPageAsync).WithName(ListEndpointName);
-        group.MapGet("/{hash}", dashboard.DetailPageAsync);
-        group.MapPost("/{hash}/delete", (string hash, HttpContext http) => dashboard.ChangeFromFormAsync(hash, http, Change.Delete));
-        group.MapPost("/{hash}/resolve", (string hash, HttpContext http) => dashboard.ChangeFromFormAsync(hash, http, Change.Resolve));
-        group.MapPost("/{hash}/reopen", (string hash, HttpContext http) => dashboard.ChangeFromFormAsync(hash, http, Change.Reopen));
-        group.MapGet("/_assets/{name}", DashboardAssets.Serve);
+        const string Api = DashboardRoutes.ApiSegment;
+        routes.Map(group, "GET", "/", dashboard.ListPageAsync).WithName(ListEndpointName);
+        routes.Map(group, "GET", "/{hash}", dashboard.DetailPageAsync);
+        routes.Map(group, "POST", "/{hash}/delete", (string hash, HttpContext http) => dashboard.ChangeFromFormAsync(hash, http, Change.Delete));
+        routes.Map(group, "POST", "/{hash}/resolve", (string hash, HttpContext http) => dashboard.ChangeFromFormAsync(hash, http, Change.Resolve));
+        routes.Map(group, "POST", "/{hash}/reopen", (string hash, HttpContext http) => dashboard.ChangeFromFormAsync(hash, http, Change.Reopen));
+        routes.Map(group, "GET", "/_assets/{name}", DashboardAssets.Serve);
 
-        var api = group.MapGroup(DashboardRoutes.ApiSegment);
-        api.MapGet("/errors", dashboard.ApiListAsync);
-        api.MapGet("/errors/{hash}", dashboard.ApiDetailAsync);
-        api.MapDelete("/errors/{hash}", (string hash, HttpContext http) => dashboard.ChangeFromApiAsync(hash, http, Change.Delete));
-        api.MapPost("/errors/{hash}/resolve", (string hash, HttpContext http) => dashboard.ChangeFromApiAsync(hash, http, Change.Resolve));
-        api.MapPost("/errors/{hash}/reopen", (string hash, HttpContext http) => dashboard.ChangeFromApiAsync(hash, http, Change.Reopen));
-        api.MapGet("/antiforgery", dashboard.ApiAntiforgery);
+        routes.Map(group, "GET", Api + "/errors", dashboard.ApiListAsync);
+        routes.Map(group, "GET", Api + "/errors/{hash}", dashboard.ApiDetailAsync);
+        routes.Map(group, "DELETE", Api + "/errors/{hash}", (string hash, HttpContext http) => dashboard.ChangeFromApiAsync(hash, http, Change.Delete));
+        routes.Map(group, "POST", Api + "/errors/{hash}/resolve", (string hash, HttpContext http) => dashboard.ChangeFromApiAsync(hash, http, Change.Resolve));
+        routes.Map(group, "POST", Api + "/errors/{hash}/reopen", (string hash, HttpContext http) => dashboard.ChangeFromApiAsync(hash, http, Change.Reopen));
+        routes.Map(group, "GET", Api + "/antiforgery", dashboard.ApiAntiforgery);
+        if (prefix.Length > 0)
+        {
+            // At the root, the rest of the application's paths are its own, and so are its 404s.
+            group.Map(DashboardFallback.Pattern, dashboard.ElsewhereAsync);
+        }
+
         return group;
     }
 
@@ -162,6 +170,25 @@ internal sealed class DashboardEndpoints
             : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No recorded error has this id.");
     }
 
+    // Routing's own 404 and 405 would run no filter: answered here, they pass the guard and carry its headers.
+    private async Task<IResult> ElsewhereAsync(string? rest, HttpContext http)
+    {
+        var methods = _routes.MethodsAt(rest);
+        var api = DashboardRoutes.IsApi(http.Request.Path);
+        if (methods.Count == 0)
+        {
+            return api
+                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "The dashboard has nothing at this address.")
+                : await MessageAsync(http, StatusCodes.Status404NotFound, "Not found", "The dashboard has no page at this address.").ConfigureAwait(false);
+        }
+
+        var allowed = string.Join(", ", methods);
+        http.Response.Headers.Allow = allowed;
+        return api
+            ? Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: $"This address answers {allowed} only.")
+            : await MessageAsync(http, StatusCodes.Status405MethodNotAllowed, "Method not allowed", $"This address answers {allowed} only.").ConfigureAwait(false);
+    }
+
     private async Task<IResult> ApiListAsync(HttpContext http, CancellationToken cancellationToken)
     {
         if (!DashboardRoutes.TryParseQuery(http.Request.Query, _pageSize, out var query, out var error))
@@ -228,14 +255,8 @@ internal sealed class DashboardEndpoints
         return Results.Content("<!DOCTYPE html>\n" + html, "text/html; charset=utf-8", statusCode: status);
     }
 
-    // Where the dashboard is for this request: below the path base and any group it was mapped on, which the
-    // configured prefix alone does not say.
-    private static DashboardRoutes Routes(HttpContext http)
-    {
-        var list = http.RequestServices.GetRequiredService<LinkGenerator>().GetPathByName(http, ListEndpointName, values: null)
-            ?? throw new InvalidOperationException("The dashboard's list endpoint is not mapped.");
-        return new DashboardRoutes(list.TrimEnd('/'));
-    }
+    private static DashboardRoutes Routes(HttpContext http) =>
+        DashboardRoutes.For(http, http.RequestServices.GetRequiredService<LinkGenerator>(), ListEndpointName);
 
     private DateOnly Today() => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
 

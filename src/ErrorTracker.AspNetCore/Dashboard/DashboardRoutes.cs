@@ -2,14 +2,66 @@ using System.Globalization;
 using ErrorTracking.Records;
 using ErrorTracking.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace ErrorTracking.AspNetCore.Dashboard;
 
-/// <summary>The dashboard's addresses and the list filters they carry, in one place for the pages, the API and the redirects.</summary>
-/// <param name="Prefix">The dashboard's path prefix, without a trailing slash.</param>
-internal sealed record DashboardRoutes(string Prefix)
+/// <summary>
+/// The dashboard's addresses and the list filters they carry, in one place for the pages, the API and the redirects.
+/// Every link, form action, asset address and redirect is built here, from a prefix that is a clean local path.
+/// </summary>
+internal sealed record DashboardRoutes
 {
     public const string ApiSegment = "/api";
+
+    /// <summary>The routes below a prefix that must be a clean local path (see <see cref="IsLocalPath"/>).</summary>
+    /// <param name="prefix">The dashboard's path prefix, without a trailing slash.</param>
+    public DashboardRoutes(string prefix) =>
+        Prefix = IsLocalPath(prefix) ? prefix : throw new ArgumentException("The dashboard's prefix must be a local path.", nameof(prefix));
+
+    /// <summary>The dashboard's path prefix, without a trailing slash.</summary>
+    public string Prefix { get; }
+
+    /// <summary>
+    /// Where the dashboard is for this request: below the path base and any group it was mapped on, which the
+    /// configured prefix alone does not say. A path base that is not a clean local path (one a proxy's
+    /// X-Forwarded-Prefix set to <c>//evil.example</c>, say) is left out, so no address leaves the dashboard's origin.
+    /// </summary>
+    public static DashboardRoutes For(HttpContext http, LinkGenerator links, string listEndpointName)
+    {
+        var pathBase = IsLocalPath(http.Request.PathBase.Value) ? http.Request.PathBase : PathString.Empty;
+        var list = links.GetPathByName(http, listEndpointName, values: null, pathBase)
+            ?? throw new InvalidOperationException("The dashboard's list endpoint is not mapped.");
+        return new DashboardRoutes(list.TrimEnd('/'));
+    }
+
+    /// <summary>
+    /// Whether a path is empty or a clean absolute local path: it starts with one slash, has no empty, "." or ".."
+    /// segment, and holds only letters, digits and the path characters of RFC 3986 other than ':' (so no scheme,
+    /// no "//" or "/\" a browser would read as another host, no backslash, control or invisible character).
+    /// </summary>
+    public static bool IsLocalPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return true;
+        }
+
+        if (path[0] != '/')
+        {
+            return false;
+        }
+
+        foreach (var segment in path[1..].Split('/'))
+        {
+            if (segment is "" or "." or ".." || !segment.All(c => char.IsLetterOrDigit(c) || "-._~!$&'()*+,;=@%".Contains(c)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// The configured prefix as routes and path checks need it: no trailing slash ("/ops/errors/" and

@@ -65,6 +65,16 @@ public abstract class SqlDialect
     /// <returns>A task that completes when the connection is ready.</returns>
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Runs after a delete or a retention sweep removed rows, on the connection that removed them: whatever makes
+    /// the removed values unrecoverable from the database's own files, as far as that is possible without waiting
+    /// for other connections. It must not throw for what it could not finish: the rows are deleted all the same.
+    /// By default nothing.
+    /// </summary>
+    /// <param name="connection">The open connection.</param>
+    /// <returns>A task that completes when done, or when it gave up.</returns>
+    public virtual Task ForgetDeletedAsync(DbConnection connection) => Task.CompletedTask;
+
     /// <summary>Text as this database can store it; by default unchanged.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The text to store.</returns>

@@ -5,6 +5,11 @@ namespace ErrorTracking.Storage;
 /// <summary>SQLite: one file, WAL mode so readers never wait for the writer, and a busy timeout for several processes.</summary>
 public sealed class SqliteDialect : SqlDialect
 {
+    private const int BusyTimeoutMilliseconds = 10_000;
+
+    // Short: the delete is already done, and a long-running reader must not hold the dashboard's answer up.
+    private const int CheckpointWaitMilliseconds = 200;
+
     /// <inheritdoc />
     public override string Name => "SQLite";
 
@@ -99,7 +104,31 @@ public sealed class SqliteDialect : SqlDialect
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = connection.CreateCommand();
         // WAL lets the dashboard read while the writer writes; the busy timeout lets several processes share a file.
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+        // secure_delete zeroes what a delete frees, which otherwise stays readable in free space in the file.
+        command.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA secure_delete=ON;";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Copies the write-ahead log into the file and empties it, so the log's older copies of the deleted rows go
+    /// too. A connection still reading an older snapshot keeps it from finishing: then it waits a moment only,
+    /// gives up, and the next delete or sweep tries again.
+    /// </summary>
+    /// <param name="connection">The open connection that deleted.</param>
+    /// <returns>A task that completes when the log is emptied, or when that could not be done now.</returns>
+    public override async Task ForgetDeletedAsync(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        // Not cancellable: the delete has committed, and its caller must not see it fail for the cleanup.
+        command.CommandText = $"PRAGMA busy_timeout={CheckpointWaitMilliseconds}; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
+        try
+        {
+            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            // Best effort, as said: the rows are gone from every table, only old log frames may stay a while longer.
+        }
     }
 }

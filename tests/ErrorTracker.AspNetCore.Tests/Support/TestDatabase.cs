@@ -43,6 +43,21 @@ internal sealed class TestDatabase : IDisposable
         return builder;
     }
 
+    /// <summary>
+    /// A started app with the dashboard mapped and open to everyone; <paramref name="before"/> adds the middleware
+    /// that runs ahead of it.
+    /// </summary>
+    public async Task<WebApplication> StartOpenDashboardAsync(Action<WebApplication>? before = null)
+    {
+        var builder = CreateBuilder();
+        builder.Services.AddErrorTracker().UseViewPermission(new Everyone());
+        var app = builder.Build();
+        before?.Invoke(app);
+        app.MapErrorTracker();
+        await app.StartAsync();
+        return app;
+    }
+
     /// <summary>Every group, once what the app recorded is stored.</summary>
     public static async Task<IReadOnlyList<ErrorRecord>> RecordsAsync(WebApplication app)
     {
