@@ -22,27 +22,20 @@ public sealed class VisibleTextContentTests
     [TestCase("plain")]
     [TestCase("markdown")]
     [TestCase("slack")]
-    public void A_new_ticket_shows_escapes_in_its_facts_and_traceback(string format)
+    public void A_new_ticket_and_a_recurrence_comment_show_escapes_in_their_facts_and_text(string format)
     {
         var occurrence = Occurrence();
+        var record = Samples.Record(occurrence);
 
-        var text = TicketText.Raised(Samples.Record(occurrence), occurrence, Samples.Dashboard, Format(format));
-
-        text.Should().Contain("https://shop.example.com/up⟨U+2066⟩load").And.Contain($"Refused {Shown}⟨U+001B⟩[2J");
-        text.Should().NotContainAny(Raw);
-    }
-
-    [TestCase("plain")]
-    [TestCase("markdown")]
-    [TestCase("slack")]
-    public void A_recurrence_comment_shows_escapes(string format)
-    {
-        var occurrence = Occurrence();
-
-        var text = TicketText.Recurred(Samples.Record(occurrence), occurrence, Samples.Dashboard, Format(format));
-
-        text.Should().Contain("https://shop.example.com/up⟨U+2066⟩load").And.Contain($"Refused {Shown}⟨U+001B⟩[2J");
-        text.Should().NotContainAny(Raw);
+        foreach (var text in new[]
+        {
+            TicketText.Raised(record, occurrence, Samples.Dashboard, Format(format)),
+            TicketText.Recurred(record, occurrence, Samples.Dashboard, Format(format)),
+        })
+        {
+            text.Should().Contain("https://shop.example.com/up⟨U+2066⟩load").And.Contain($"Refused {Shown}⟨U+001B⟩[2J");
+            text.Should().NotContainAny(Raw);
+        }
     }
 
     [Test]
