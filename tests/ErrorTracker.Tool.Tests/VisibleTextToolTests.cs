@@ -18,8 +18,7 @@ public sealed class VisibleTextToolTests
     [SetUp]
     public async Task StoreAForgedGroup()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "errortracker-tool", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = ToolFolder.Create();
         var store = SqlErrorStore.ForSqlite($"Data Source={Db}");
         await store.MigrateAsync(CancellationToken.None);
         var occurrence = TestEvents.Occurrence(
@@ -35,11 +34,7 @@ public sealed class VisibleTextToolTests
     }
 
     [TearDown]
-    public void RemoveFolder()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void RemoveFolder() => ToolFolder.Remove(_folder);
 
     [Test]
     public async Task Show_prints_escapes_in_the_headline_the_fields_and_the_traceback()
