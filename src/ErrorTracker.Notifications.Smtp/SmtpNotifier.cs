@@ -1,4 +1,5 @@
 using ErrorTracking.Notification;
+using ErrorTracking.Rendering;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
@@ -120,15 +121,16 @@ public sealed partial class SmtpNotifier : INotifier
             message.To.AddRange(InternetAddressList.Parse(recipient));
         }
 
-        message.Subject = notification.Subject;
+        // The pipeline's content is escaped already; a notification made elsewhere is shown to a reader all the same.
+        message.Subject = VisibleText.Escape(notification.Subject);
         // RFC 3834: out-of-office and other automatic replies leave automatic mail alone.
         message.Headers.Add("Auto-Submitted", "auto-generated");
         // Lets mail rules sort or thread the notifications of one failure.
         message.Headers.Add("X-ErrorTracker-Group", notification.Record.Hash);
         message.Body = new BodyBuilder
         {
-            TextBody = notification.Body,
-            HtmlBody = string.IsNullOrWhiteSpace(notification.HtmlBody) ? null : notification.HtmlBody,
+            TextBody = VisibleText.Escape(notification.Body),
+            HtmlBody = string.IsNullOrWhiteSpace(notification.HtmlBody) ? null : VisibleText.Escape(notification.HtmlBody),
         }.ToMessageBody();
         return message;
     }

@@ -91,7 +91,7 @@ internal static class Commands
             return ExitCodes.Ok;
         }
 
-        output.WriteLine(Terminal.Paint(record.ExceptionName, "1;31") + ": " + record.Message);
+        output.WriteLine(Terminal.Paint(Terminal.Shown(record.ExceptionName), "1;31") + ": " + Terminal.Shown(record.Message));
         output.WriteLine();
         var fields = new List<(string, string)>
         {
@@ -123,7 +123,7 @@ internal static class Commands
 
         foreach (var (name, value) in fields)
         {
-            output.WriteLine(Terminal.Paint((name + ":").PadRight(13), "1") + value);
+            output.WriteLine(Terminal.Paint((name + ":").PadRight(13), "1") + Terminal.Shown(value));
         }
 
         output.WriteLine();
@@ -313,7 +313,7 @@ internal static class Commands
             1 => matches[0].Hash,
             0 => throw new ToolException(ExitCodes.NotFound, $"No error group matches '{given}'."),
             _ => throw new ToolException(ExitCodes.NotFound,
-                $"'{given}' is ambiguous: it matches {string.Join(", ", matches.Select(m => $"{m.Hash[..Math.Min(16, m.Hash.Length)]} ({m.ExceptionName})"))}; give more characters."),
+                $"'{given}' is ambiguous: it matches {string.Join(", ", matches.Select(m => $"{m.Hash[..Math.Min(16, m.Hash.Length)]} ({Terminal.Shown(m.ExceptionName)})"))}; give more characters."),
         };
     }
 

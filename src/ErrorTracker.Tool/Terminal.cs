@@ -1,4 +1,5 @@
 using System.Text;
+using ErrorTracking.Rendering;
 
 namespace ErrorTracking.Tool;
 
@@ -35,10 +36,13 @@ internal static class Terminal
         }
     }
 
-    /// <summary>Shortens text to a width, on one line.</summary>
+    /// <summary>Recorded text to print: a control in it would otherwise drive the terminal, a bidi override reorder the line.</summary>
+    public static string Shown(string text) => VisibleText.Escape(text);
+
+    /// <summary>Shortens recorded text to a width, on one line, shown with <see cref="Shown"/>.</summary>
     public static string Fit(string text, int width)
     {
-        var line = text.ReplaceLineEndings(" ");
+        var line = Shown(text.ReplaceLineEndings(" "));
         return line.Length <= width ? line : line[..Math.Max(0, width - 1)] + "…";
     }
 

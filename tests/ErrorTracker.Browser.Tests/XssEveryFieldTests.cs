@@ -169,14 +169,6 @@ public sealed class XssEveryFieldTests : BrowserFixture<InProcessServer>
         }
     }
 
-    private void OpenDetail(string path)
-    {
-        Browser.Open(Server.Dashboard);
-        Browser.Open(DetailAddressOf(path));
-        // Open the collapsed parts (properties and data, framework frames), so that what they hold is visible text.
-        Browser.Script("for (const d of document.querySelectorAll('details')) { d.open = true; }");
-    }
-
     private List<string> Names(string selector) => [.. Browser.Driver.FindElements(By.CssSelector(selector)).Select(e => e.Text)];
 
     private void ExpectNothingRan()

@@ -62,6 +62,26 @@ public sealed class SmtpNotifierTests
     }
 
     [Test]
+    public async Task Invisible_and_reordering_characters_arrive_as_escapes_in_the_subject_and_both_bodies()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        // Made elsewhere than the pipeline's content, which escapes already: the mail is shown either way.
+        var notification = await RecordedFailure.NotificationAsync() with
+        {
+            Subject = "Refused invoice_\u202Egnp.exe",
+            Body = "Refused invoice_\u202Egnp.exe\u001B[2J",
+            HtmlBody = "<p>Refused invoice_\u202Egnp.exe</p>",
+        };
+
+        await Notifier(server.Port).NotifyAsync(notification, CancellationToken.None);
+
+        var message = (await server.WaitForMessagesAsync(1, Wait)).Single().Message;
+        message.Subject.Should().Be("Refused invoice_⟨U+202E⟩gnp.exe");
+        message.TextBody.Should().Contain("Refused invoice_⟨U+202E⟩gnp.exe⟨U+001B⟩[2J").And.NotContainAny("\u202E", "\u001B");
+        message.HtmlBody.Should().Contain("<p>Refused invoice_⟨U+202E⟩gnp.exe</p>").And.NotContain("\u202E");
+    }
+
+    [Test]
     public async Task Without_an_html_body_the_message_is_plain_text()
     {
         await using var server = await SmtpTestServer.StartAsync();

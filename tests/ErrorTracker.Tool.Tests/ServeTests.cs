@@ -18,19 +18,14 @@ public sealed partial class ServeTests
     [SetUp]
     public async Task Fill()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "errortracker-tool", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = ToolFolder.Create();
         var connection = $"Data Source={Db}";
         await Databases.FillAsync(o => o.UseSqlite(connection), SqlErrorStore.ForSqlite(connection));
         SqliteConnection.ClearAllPools();
     }
 
     [TearDown]
-    public void RemoveFolder()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void RemoveFolder() => ToolFolder.Remove(_folder);
 
     [Test]
     public async Task Serve_shows_the_dashboard_and_its_api_on_loopback()

@@ -18,8 +18,7 @@ public sealed class SqliteToolTests
     [OneTimeSetUp]
     public static async Task FillTemplate()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "errortracker-tool", "template-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var folder = ToolFolder.Create("template-");
         s_template = Path.Combine(folder, "errors.db");
         var connection = $"Data Source={s_template}";
         await Databases.FillAsync(o => o.UseSqlite(connection), SqlErrorStore.ForSqlite(connection));
@@ -32,17 +31,12 @@ public sealed class SqliteToolTests
     [SetUp]
     public void CopyDatabase()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "errortracker-tool", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = ToolFolder.Create();
         File.Copy(s_template, Db);
     }
 
     [TearDown]
-    public void RemoveFolder()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void RemoveFolder() => ToolFolder.Remove(_folder);
 
     private Task<ToolResult> Run(params string[] arguments) => ToolProcess.RunAsync(_folder, arguments);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ErrorTracking.Records;
+using ErrorTracking.Rendering;
 
 namespace ErrorTracking.AspNetCore.Dashboard;
 
@@ -21,7 +22,12 @@ internal static class DashboardText
         return dot < 0 ? typeName : typeName[(dot + 1)..];
     }
 
-    public static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
+    /// <summary>Recorded text cut to a length, escaped first so that the cut cannot hide a reordering character.</summary>
+    public static string Shorten(string text, int length)
+    {
+        var shown = VisibleText.Escape(text);
+        return shown.Length <= length ? shown : string.Concat(shown.AsSpan(0, length - 1), "…");
+    }
 
     public static string Status(ErrorStatus status) => status == ErrorStatus.Resolved ? "resolved" : "unresolved";
 

@@ -6,7 +6,7 @@ using ErrorTracking.Rendering;
 
 namespace ErrorTracking.Notification;
 
-/// <summary>The subject and body of a notification, built from the masked record only.</summary>
+/// <summary>The subject and body of a notification, built from the masked record only, with <see cref="VisibleText"/> escapes.</summary>
 public static class NotificationContent
 {
     /// <summary>Subjects longer than this are cut.</summary>
@@ -38,7 +38,7 @@ public static class NotificationContent
 
         var firstLine = occurrence.Message.Split('\n', 2)[0].Trim();
         parts.Add(firstLine.Length == 0 ? occurrence.ExceptionType : $"{occurrence.ExceptionType}: {firstLine}");
-        var subject = string.Join(' ', parts).ReplaceLineEndings(" ");
+        var subject = VisibleText.Escape(string.Join(' ', parts).ReplaceLineEndings(" "));
         return subject.Length <= MaxSubjectLength ? subject : string.Concat(subject.AsSpan(0, MaxSubjectLength - 3), "...");
     }
 
@@ -54,7 +54,7 @@ public static class NotificationContent
         var body = new StringBuilder();
         foreach (var (label, value) in Facts(record, occurrence, dashboardLink))
         {
-            body.Append(label).Append(": ").AppendLine(value);
+            body.Append(label).Append(": ").AppendLine(VisibleText.Escape(value));
         }
 
         body.AppendLine();
@@ -126,5 +126,5 @@ public static class NotificationContent
         }
     }
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    private static string Encode(string text) => WebUtility.HtmlEncode(VisibleText.Escape(text));
 }

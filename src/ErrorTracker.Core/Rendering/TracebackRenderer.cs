@@ -6,7 +6,7 @@ namespace ErrorTracking.Rendering;
 /// <summary>
 /// The plain-text traceback of an occurrence, for emails, tickets, the command-line tool and copy-paste: the .NET
 /// stack trace layout, with each in-app frame's failing source line and each frame's variables listed under it as
-/// upstream's frame dump does. Built from the masked record only.
+/// upstream's frame dump does. Built from the masked record only, with <see cref="VisibleText"/> escapes.
 /// </summary>
 public static class TracebackRenderer
 {
@@ -20,7 +20,8 @@ public static class TracebackRenderer
         AppendException(text, occurrence.Exception, indent: "");
         AppendValues(text, "Context", occurrence.Context);
         AppendValues(text, "Request", occurrence.RequestData);
-        return text.ToString();
+        // Once over the whole text: every recorded part of it (names, messages, files, source lines) is covered.
+        return VisibleText.Escape(text.ToString());
     }
 
     private static void AppendException(StringBuilder text, ExceptionDetail exception, string indent)

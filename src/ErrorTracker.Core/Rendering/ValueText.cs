@@ -3,7 +3,7 @@ using ErrorTracking.Records;
 
 namespace ErrorTracking.Rendering;
 
-/// <summary>Writes a <see cref="RecordedValue"/> as one line of text, for tracebacks, emails and logs.</summary>
+/// <summary>Writes a <see cref="RecordedValue"/> as one line of text, for tracebacks, emails and logs, with <see cref="VisibleText"/> escapes.</summary>
 public static class ValueText
 {
     /// <summary>Formats the value: <c>"text"</c>, <c>42</c>, <c>Order { Id = 1, Lines = [2 items] }</c>, <c>{ key: value }</c>.</summary>
@@ -14,7 +14,7 @@ public static class ValueText
         ArgumentNullException.ThrowIfNull(value);
         var builder = new StringBuilder();
         Append(builder, value);
-        return builder.ToString();
+        return VisibleText.Escape(builder.ToString());
     }
 
     private static void Append(StringBuilder builder, RecordedValue value)

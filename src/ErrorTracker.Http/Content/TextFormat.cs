@@ -1,4 +1,5 @@
 using System.Text;
+using ErrorTracking.Rendering;
 
 namespace ErrorTracking.Http.Content;
 
@@ -6,6 +7,7 @@ namespace ErrorTracking.Http.Content;
 /// How recorded text is put into a message for one kind of reader. Recorded text (messages, URLs, tracebacks)
 /// comes from whoever made the request that failed: in a format that renders markup, it goes only into code,
 /// where it can neither format, link nor mention anyone, and where no sequence in it can end the code early.
+/// Invisible and reordering characters in it are shown as <see cref="VisibleText"/> escapes in every format.
 /// </summary>
 internal abstract class TextFormat
 {
@@ -22,21 +24,27 @@ internal abstract class TextFormat
     public abstract string Fact(string label, string value);
 
     /// <summary>Recorded text on one line.</summary>
-    public abstract string Code(string recorded);
+    public string Code(string recorded) => InCode(VisibleText.Escape(recorded));
 
     /// <summary>Recorded text on several lines.</summary>
-    public abstract string Block(string recorded);
+    public string Block(string recorded) => InBlock(VisibleText.Escape(recorded));
 
     /// <summary>A link to a configured address (never a recorded one).</summary>
     public abstract string Link(Uri address, string text);
+
+    /// <summary>Escaped recorded text on one line, in this format's code.</summary>
+    protected abstract string InCode(string recorded);
+
+    /// <summary>Escaped recorded text on several lines, in this format's code block.</summary>
+    protected abstract string InBlock(string recorded);
 
     private sealed class PlainFormat : TextFormat
     {
         public override string Fact(string label, string value) => $"{label}: {value}";
 
-        public override string Code(string recorded) => OneLine(recorded);
+        protected override string InCode(string recorded) => OneLine(recorded);
 
-        public override string Block(string recorded) => recorded.TrimEnd();
+        protected override string InBlock(string recorded) => recorded.TrimEnd();
 
         public override string Link(Uri address, string text) => address.AbsoluteUri;
     }
@@ -47,7 +55,7 @@ internal abstract class TextFormat
 
         // A code span ends at a backtick run as long as its opener: open with a longer one. The padding spaces
         // are stripped by the renderer and keep a leading or trailing backtick from joining the delimiter.
-        public override string Code(string recorded)
+        protected override string InCode(string recorded)
         {
             var text = OneLine(recorded);
             var fence = new string('`', LongestRun(text, '`') + 1);
@@ -56,7 +64,7 @@ internal abstract class TextFormat
 
         // A fenced block ends only at a line holding a backtick run at least as long as its opening fence, so a
         // fence longer than any run in the text cannot be closed from inside it (a tilde run cannot close it at all).
-        public override string Block(string recorded)
+        protected override string InBlock(string recorded)
         {
             var text = recorded.ReplaceLineEndings("\n").TrimEnd();
             var fence = new string('`', Math.Max(3, LongestRun(text, '`') + 1));
@@ -70,9 +78,9 @@ internal abstract class TextFormat
     {
         public override string Fact(string label, string value) => $"{label}: {value}";
 
-        public override string Code(string recorded) => $"`{Defang(OneLine(recorded))}`";
+        protected override string InCode(string recorded) => $"`{Defang(OneLine(recorded))}`";
 
-        public override string Block(string recorded) => $"```\n{Defang(recorded.ReplaceLineEndings("\n").TrimEnd())}\n```";
+        protected override string InBlock(string recorded) => $"```\n{Defang(recorded.ReplaceLineEndings("\n").TrimEnd())}\n```";
 
         public override string Link(Uri address, string text) => $"<{address.AbsoluteUri}|{text}>";
 

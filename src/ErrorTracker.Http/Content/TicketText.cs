@@ -32,7 +32,7 @@ internal static class TicketText
             title.Append(" (").Append(where).Append(')');
         }
 
-        return PlainText.Cut(title.ToString().ReplaceLineEndings(" "), MaxTitleLength);
+        return PlainText.Cut(VisibleText.Escape(title.ToString().ReplaceLineEndings(" ")), MaxTitleLength);
     }
 
     /// <summary>The body of a new ticket: where, how often, when, the dashboard link and the masked traceback.</summary>

@@ -84,26 +84,38 @@ public abstract class BrowserFixture<TServer>
     protected abstract Task RecordAsync();
 
     /// <summary>Opens the dashboard's list and waits until it shows a row for each of <paramref name="paths"/>.</summary>
-    internal void WaitUntilListed(params string[] paths)
+    internal void WaitUntilListed(params string[] paths) =>
+        WaitUntilListed(listed => paths.All(listed.Contains), string.Join(", ", paths));
+
+    /// <summary>Opens the dashboard's list and waits until the paths of its rows satisfy <paramref name="done"/>.</summary>
+    internal void WaitUntilListed(Func<List<string>, bool> done, string what)
     {
         // The tracker stores on a background writer: a group shows up a moment after its request failed.
         Browser.Open(Server.Dashboard);
         Browser.WaitFor(driver =>
         {
-            var listed = ListedPaths();
-            if (paths.All(listed.Contains))
+            if (done(ListedPaths()))
             {
                 return true;
             }
 
             driver.Navigate().Refresh();
             return false;
-        }, "the dashboard to list " + string.Join(", ", paths));
+        }, "the dashboard to list " + what);
     }
 
     /// <summary>The paths of the rows on the list page now open.</summary>
     internal List<string> ListedPaths() =>
         [.. Browser.Driver.FindElements(By.CssSelector("table.errors tr.group a.detail-link")).Select(a => a.Text)];
+
+    /// <summary>Opens the detail page of the listed group whose path is <paramref name="path"/>, its collapsed parts opened.</summary>
+    internal void OpenDetail(string path)
+    {
+        Browser.Open(Server.Dashboard);
+        Browser.Open(DetailAddressOf(path));
+        // Open the collapsed parts (properties and data, framework frames), so that what they hold is visible text.
+        Browser.Script("for (const d of document.querySelectorAll('details')) { d.open = true; }");
+    }
 
     /// <summary>The detail page address of the listed group whose path is <paramref name="path"/>.</summary>
     internal Uri DetailAddressOf(string path) =>
