@@ -16,21 +16,21 @@ internal static partial class BuiltInSecretDetectors
     public static IReadOnlyList<SecretDetector> All { get; } =
     [
         // Keys whose header carries the whole key: from BEGIN to END, or to the end of a cut text.
-        Make("private-key", PrivateKey(), "-----BEGIN"),
+        Make("private-key", PrivateKey(), "BEGIN"),
         Make("jwt", Jwt(), SecretValidators.IsJwt, "eyJ"),
         Make("aws-access-key-id", AwsAccessKeyId(), "AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
         Make("github-token", GitHubToken(), "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
         Make("gitlab-token", GitLabToken(), "glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glsoat-", "glft-", "glimt-", "glagent-", "gloas-", "GR1348941"),
         Make("slack-webhook", SlackWebhook(), "hooks.slack.com"),
         Make("slack-token", SlackToken(), "xox", "xapp-"),
-        Make("discord-webhook", DiscordWebhook(), "/api/webhooks/"),
+        Make("discord-webhook", DiscordWebhook(), "discord"),
         Make("teams-webhook", TeamsWebhook(), "webhook.office.com"),
         Make("stripe-key", StripeKey(), "sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_", "whsec_"),
         Make("google-api-key", GoogleApiKey(), "AIza"),
         Make("google-oauth-secret", GoogleOAuthSecret(), "GOCSPX-"),
         Make("google-oauth-token", GoogleOAuthToken(), "ya29."),
         Make("azure-sas-signature", AzureSasSignature(), "sig="),
-        Make("azure-ad-client-secret", AzureAdClientSecret(), "Q~"),
+        Inside("azure-ad-client-secret", AzureAdClientSecret(), null, "Q~"),
         Make("sendgrid-key", SendGridKey(), "SG."),
         Make("twilio-key", TwilioKey(), "SK", "AC"),
         Make("npm-token", NpmToken(), "npm_"),
@@ -41,9 +41,9 @@ internal static partial class BuiltInSecretDetectors
         Make("digitalocean-token", DigitalOceanToken(), "dop_v1_", "doo_v1_", "dor_v1_"),
         Make("huggingface-token", HuggingFaceToken(), "hf_", "api_org_"),
         Make("shopify-token", ShopifyToken(), "shpat_", "shpca_", "shppa_", "shpss_"),
-        Make("telegram-bot-token", TelegramBotToken(), SecretValidators.IsMixedToken, ":A"),
-        Make("mailgun-key", MailgunKey(), "key-"),
-        Make("mailchimp-key", MailchimpKey(), "-us"),
+        Inside("telegram-bot-token", TelegramBotToken(), SecretValidators.IsMixedToken, ":A"),
+        Make("mailgun-key", MailgunKey(), "key-", "pubkey-"),
+        Inside("mailchimp-key", MailchimpKey(), null, "-us"),
         Make("postman-key", PostmanKey(), "PMAK-"),
         Make("databricks-token", DatabricksToken(), "dapi"),
         Make("linear-key", LinearKey(), "lin_api_"),
@@ -59,22 +59,28 @@ internal static partial class BuiltInSecretDetectors
         Make("firebase-messaging-key", FirebaseMessagingKey(), "AAAA"),
         Make("heroku-key", HerokuKey(), "HRKU-"),
         // Bare keys with no prefix: a length, an alphabet, and a validator that tells random bytes from encoded text.
-        Gated("aws-secret-access-key", AwsSecretAccessKey(), SecretValidators.IsRandomBase64, minimumDigits: 3),
-        Gated("azure-storage-key", AzureStorageKey(), SecretValidators.IsRandomBase64, minimumDigits: 3),
-        Gated("mailgun-signing-key", MailgunSigningKey(), validator: null, minimumDigits: 9),
+        Gated("aws-secret-access-key", AwsSecretAccessKey(), SecretValidators.IsRandomBase64, text => text.Base64Run >= 40),
+        Gated("azure-storage-key", AzureStorageKey(), SecretValidators.IsRandomBase64, text => text.Base64Run >= 86),
+        Gated("mailgun-signing-key", MailgunSigningKey(), validator: null, text => text.HexRun >= 32),
         // Numbers with a checksum.
-        Gated("payment-card", PaymentCard(), SecretValidators.IsPaymentCard, minimumDigits: 13),
-        Gated("iban", Iban(), SecretValidators.IsIban, minimumDigits: 4),
-        Gated("us-ssn", UsSocialSecurityNumber(), validator: null, minimumDigits: 9),
+        Gated("payment-card", PaymentCard(), SecretValidators.IsPaymentCard, text => text.DigitRun >= 13),
+        Gated("iban", Iban(), SecretValidators.IsIban, text => text.CountryCodeThenDigits),
+        Gated("us-ssn", UsSocialSecurityNumber(), validator: null, text => text.DigitRun >= 9),
     ];
 
-    private static SecretDetector Make(string name, Regex pattern, params string[] hints) => new(name, pattern, null, hints, 0);
+    private static SecretDetector Make(string name, Regex pattern, params string[] hints) => Make(name, pattern, null, hints);
 
-    private static SecretDetector Make(string name, Regex pattern, Func<string, bool> validator, params string[] hints) =>
-        new(name, pattern, validator, hints, 0);
+    // Each of these hints is where a token starts (after a character that is no letter, digit or underscore: a space, a
+    // quote, '=', '/', '.', '-'), so only token starts are looked at.
+    private static SecretDetector Make(string name, Regex pattern, Func<string, bool>? validator, params string[] hints) =>
+        new(name, pattern, validator, hints, new DetectorGate(HintsAtTokenStart: true));
 
-    private static SecretDetector Gated(string name, Regex pattern, Func<string, bool>? validator, int minimumDigits) =>
-        new(name, pattern, validator, [], minimumDigits);
+    // Hints that sit inside a token (Azure AD's "Q~", Telegram's ":A", Mailchimp's "-us"), looked for anywhere.
+    private static SecretDetector Inside(string name, Regex pattern, Func<string, bool>? validator, string hint) =>
+        new(name, pattern, validator, [hint], default);
+
+    private static SecretDetector Gated(string name, Regex pattern, Func<string, bool>? validator, Func<TextSurvey, bool> admits) =>
+        new(name, pattern, validator, [], new DetectorGate(admits));
 
     // The body excludes a run of five dashes, so it stops at the END line (or at text that is no key) without backtracking.
     [GeneratedRegex(@"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.]|-(?!----))*(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?", RegexOptions.CultureInvariant)]

@@ -21,11 +21,11 @@ public sealed class SecretDetector
     /// <param name="hints">Literal texts (case-sensitive) of which one must occur in a text for the pattern to run; none: it always runs.</param>
     /// <exception cref="ArgumentException">The name is not lower case letters, digits and dashes, or the pattern does not compile.</exception>
     public SecretDetector(string name, string pattern, Func<string, bool>? validator = null, IReadOnlyList<string>? hints = null)
-        : this(name, SecretMasker.CompileUserPattern(pattern ?? throw new ArgumentNullException(nameof(pattern))), validator, hints ?? [], minimumDigits: 0)
+        : this(name, SecretMasker.CompileUserPattern(pattern ?? throw new ArgumentNullException(nameof(pattern))), validator, hints ?? [], default)
     {
     }
 
-    internal SecretDetector(string name, Regex pattern, Func<string, bool>? validator, IReadOnlyList<string> hints, int minimumDigits)
+    internal SecretDetector(string name, Regex pattern, Func<string, bool>? validator, IReadOnlyList<string> hints, DetectorGate gate)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (!IsValidName(name))
@@ -37,7 +37,7 @@ public sealed class SecretDetector
         Pattern = pattern;
         Validator = validator;
         Hints = hints.Where(hint => hint.Length > 0).ToArray();
-        MinimumDigits = minimumDigits;
+        Gate = gate;
         Marker = $"[{name}]";
     }
 
@@ -56,8 +56,8 @@ public sealed class SecretDetector
     /// <summary>Literal texts of which one must occur for the pattern to run; empty when it always runs.</summary>
     public IReadOnlyList<string> Hints { get; }
 
-    /// <summary>Digits a text must hold for the pattern to run (card numbers, account numbers); 0 for no such gate.</summary>
-    internal int MinimumDigits { get; }
+    /// <summary>What else a text must have for the pattern to run: the built-in detectors' cheap pre-filters.</summary>
+    internal DetectorGate Gate { get; }
 
     /// <summary>What a match is replaced by.</summary>
     internal string Marker { get; }
