@@ -97,9 +97,9 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         _capturer = new EventCapturer(renderer, frames, options.CaptureStaticFields ? new StaticFieldReader(renderer) : null,
             contextBuilders, time, application, options.IncludeMessageInFingerprint, options.Fingerprint, _logger);
         _delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, time, _logger, _capturer.Describe);
-        _writer = new BackgroundWriter(options, store, _delivery, _counters, _logger, _capturer.Describe);
+        _writer = new BackgroundWriter(options, store, _delivery, _counters, _logger, _capturer.Describe, time);
         _shutdownTimeout = options.ShutdownTimeout;
-        _metrics = new TrackerMetrics(_counters, () => _writer.QueueLength);
+        _metrics = new TrackerMetrics(_counters, () => _writer.QueueLength, () => _writer.Pending);
         AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
         if (options.CaptureUnhandledExceptions)
         {
@@ -114,7 +114,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
     /// <inheritdoc />
     public ErrorTrackerStatistics Statistics => new(
-        _counters.Recorded, _counters.Dropped, _counters.Stored, _counters.StoreFailures, _counters.Lost, _writer.QueueLength, _counters.Buffered);
+        _counters.Recorded, _counters.Dropped, _counters.Stored, _counters.StoreFailures, _counters.Lost, _writer.QueueLength, _writer.Pending);
 
     /// <summary>
     /// Builds a tracker from options and, when there is one, a service provider. Components named in the options
@@ -312,10 +312,9 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
 
     private void Enqueue(ErrorEvent occurrence)
     {
-        if (_writer.TryEnqueue(occurrence))
-        {
-            _counters.AddRecorded();
-        }
+        // Counted whatever becomes of it, so recorded = stored + buffered + dropped + lost.
+        _counters.AddRecorded();
+        _writer.TryEnqueue(occurrence);
     }
 
     private IReadOnlyList<IContextBuilder> ScopeBuilders() => _currentScope.Value?.ContextBuilders() ?? [];

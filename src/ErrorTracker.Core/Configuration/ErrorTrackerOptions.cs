@@ -135,10 +135,24 @@ public sealed class ErrorTrackerOptions
 
     /// <summary>
     /// While the store is unavailable, occurrences wait in memory, repeats of one failure merged into one entry
-    /// with a count; this bounds how many distinct failures wait. Past it, the oldest is dropped and counted.
-    /// Default: 10,000.
+    /// with a count; this bounds how many distinct failures wait. Past it, the failure with the fewest occurrences
+    /// (of those, the newest) is dropped and counted. Default: 10,000.
     /// </summary>
     public int MaxBufferedGroups { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long one call to the store may take before the writer treats it as failed: the occurrences wait in memory,
+    /// merged, and new ones keep joining them instead of filling the queue. A store that ignores the cancellation is
+    /// not called again until that call has ended. Default: 500 milliseconds.
+    /// </summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Failed attempts in a row after which the writer stores what waits one failure at a time, to find an
+    /// occurrence the store refuses while it takes the others (a poison batch); that one is given up, counted as
+    /// lost and logged once. Default: 5.
+    /// </summary>
+    public int StoreAttempts { get; set; } = 5;
 
     /// <summary>How long disposing the tracker waits for queued occurrences to be stored. Default: 5 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);

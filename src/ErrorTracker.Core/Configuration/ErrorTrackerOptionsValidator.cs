@@ -38,6 +38,11 @@ internal sealed class ErrorTrackerOptionsValidator : IValidateOptions<ErrorTrack
         AtLeast(failures, nameof(options.QueueCapacity), options.QueueCapacity, 1);
         AtLeast(failures, nameof(options.BatchSize), options.BatchSize, 1);
         AtLeast(failures, nameof(options.MaxBufferedGroups), options.MaxBufferedGroups, 1);
+        AtLeast(failures, nameof(options.StoreAttempts), options.StoreAttempts, 1);
+        if (options.StoreTimeout <= TimeSpan.Zero && options.StoreTimeout != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"{Prefix}{nameof(options.StoreTimeout)} must be positive or infinite (was {options.StoreTimeout}).");
+        }
         AtLeast(failures, nameof(options.MaxStringLength), options.MaxStringLength, 1);
         AtLeast(failures, nameof(options.MaxCollectionItems), options.MaxCollectionItems, 1);
         AtLeast(failures, nameof(options.MaxDepth), options.MaxDepth, 1);

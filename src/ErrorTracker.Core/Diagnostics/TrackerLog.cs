@@ -22,6 +22,15 @@ internal static partial class TrackerLog
     [LoggerMessage(3, LogLevel.Warning, "ErrorTracker could not store {Count} occurrence(s); they wait in memory, merged by failure, and are retried with back-off: {Failure}")]
     public static partial void StoreFailed(ILogger logger, long count, string failure);
 
+    [LoggerMessage(14, LogLevel.Warning, "ErrorTracker's store is still unavailable after {Duration}: {Waiting} occurrence(s) of {Failures} failure(s) wait in memory, {Dropped} dropped so far; last failure: {Failure}")]
+    public static partial void StoreStillFailing(ILogger logger, TimeSpan duration, long waiting, int failures, long dropped, string failure);
+
+    [LoggerMessage(15, LogLevel.Information, "ErrorTracker's store is available again after {Duration}: {Stored} occurrence(s) that waited were stored, {Dropped} dropped during the outage.")]
+    public static partial void StoreRecovered(ILogger logger, TimeSpan duration, long stored, long dropped);
+
+    [LoggerMessage(16, LogLevel.Error, "ErrorTracker gave up storing {Count} occurrence(s) of group {Hash} ({Failure}): the store refused them {Attempts} times while it stored others, so they are counted as lost.")]
+    public static partial void PoisonGivenUp(ILogger logger, long count, string hash, int attempts, string failure);
+
     [LoggerMessage(5, LogLevel.Warning, "ErrorTracker gave up delivering to {Target} for group {Hash} after {Attempts} attempt(s): {Failure}")]
     public static partial void DeliveryGivenUp(ILogger logger, string target, string hash, int attempts, string failure);
 

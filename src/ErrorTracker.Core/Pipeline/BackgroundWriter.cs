@@ -33,14 +33,26 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private readonly MergedOccurrences _buffer;
     // Reused for every backlog batch: a storm takes this path batch after batch.
     private readonly MergedOccurrences _backlog = new(int.MaxValue);
+    private readonly TimeSpan _storeTimeout;
+    private readonly int _storeAttempts;
+    private readonly OutageReport _outage;
+    private readonly TimeProvider _time;
     private TimeSpan _retryDelay = FirstRetryDelay;
-    private long _lastDropLog;
+    private int _failuresInARow;
+    // A store call that outlived its deadline and ignored the cancellation: it may still commit, so what it holds
+    // is neither stored again nor counted until it has ended.
+    private (Task<IReadOnlyList<ErrorRecord>> Save, List<ErrorEvent> Batch, long Occurrences, CancellationTokenSource Deadline)? _abandoned;
+    private long _lastDropLog = -1;
     private int _completing;
     private int _disposed;
 
     public BackgroundWriter(ErrorTrackerOptions options, IErrorStore store, DeliveryDispatcher delivery, TrackerCounters counters, ILogger logger,
-        Func<Exception, string> describe)
+        Func<Exception, string> describe, TimeProvider time)
     {
+        _time = time;
+        _storeTimeout = options.StoreTimeout;
+        _storeAttempts = options.StoreAttempts;
+        _outage = new OutageReport(logger, time, counters);
         _describe = describe;
         _store = store;
         _delivery = delivery;
@@ -61,6 +73,9 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     }
 
     public int QueueLength => _channel.Reader.Count;
+
+    /// <summary>Occurrences accepted and not yet stored, dropped or lost: queued, in a store call, or merged in the buffer.</summary>
+    public long Pending => _work.Pending;
 
     /// <summary>Queues an occurrence without waiting; <see langword="false"/> when it was dropped.</summary>
     public bool TryEnqueue(ErrorEvent occurrence)
@@ -107,6 +122,8 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         {
             var pending = _work.Pending;
             _counters.AddLost(pending);
+            // Counted once, as lost: no longer waiting.
+            _work.Finish(pending);
             TrackerLog.ShutdownLost(_logger, pending, _shutdownTimeout);
             await _stopping.CancelAsync().ConfigureAwait(false);
             // A store or notifier that ignores cancellation must not hold the host's shutdown hostage.
@@ -128,7 +145,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         {
             while (true)
             {
-                if (_buffer.IsEmpty)
+                if (_buffer.IsEmpty && _abandoned is null)
                 {
                     if (!await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
                     {
@@ -136,11 +153,8 @@ internal sealed class BackgroundWriter : IAsyncDisposable
                     }
 
                     var taken = TakeBatch(reader, batch);
-                    if (await TryStoreAsync(batch, taken).ConfigureAwait(false))
-                    {
-                        Finish(taken);
-                    }
-                    else
+                    var outcome = await TryStoreAsync(batch, taken).ConfigureAwait(false);
+                    if (outcome == StoreOutcome.Failed)
                     {
                         foreach (var occurrence in batch)
                         {
@@ -148,6 +162,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
                         }
                     }
 
+                    batch = outcome == StoreOutcome.Abandoned ? new List<ErrorEvent>(_batchSize) : batch;
                     batch.Clear();
                     continue;
                 }
@@ -159,12 +174,10 @@ internal sealed class BackgroundWriter : IAsyncDisposable
                     Buffer(occurrence);
                 }
 
-                var waiting = _buffer.Occurrences;
-                if (await TryStoreAsync(_buffer.ToBatch(), waiting).ConfigureAwait(false))
+                if (await DrainAsync().ConfigureAwait(false))
                 {
-                    _buffer.Clear();
-                    Finish(waiting);
                     _retryDelay = FirstRetryDelay;
+                    _outage.Recovered();
                 }
                 else
                 {
@@ -179,6 +192,140 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         finally
         {
             _work.Pulse();
+        }
+    }
+
+    /// <summary>
+    /// Stores what waits, a bounded piece at a time, so that a store with room for part of it (a disk freed a little)
+    /// or back for a moment takes what it can. After <c>StoreAttempts</c> failures in a row, a piece is stored one
+    /// failure at a time, so an occurrence the store refuses while it takes the others cannot hold up the rest.
+    /// </summary>
+    /// <returns><see langword="true"/> when nothing waits any more.</returns>
+    private async Task<bool> DrainAsync()
+    {
+        if (!await SettleAbandonedAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        while (!_buffer.IsEmpty)
+        {
+            var (groups, occurrences) = _buffer.Take(Math.Max(1, _batchSize / 2));
+            var piece = groups.SelectMany(events => events).ToList();
+            var outcome = await TryStoreAsync(piece, occurrences).ConfigureAwait(false);
+            if (outcome == StoreOutcome.Stored)
+            {
+                continue;
+            }
+
+            if (outcome == StoreOutcome.Failed && _failuresInARow >= _storeAttempts && await IsolateAsync(groups).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            if (outcome == StoreOutcome.Failed)
+            {
+                Return(piece);
+            }
+
+            return false;
+        }
+
+        return _abandoned is null;
+    }
+
+    /// <summary>
+    /// Stores each failure of a piece the store keeps refusing on its own. When the store takes some and refuses
+    /// others, those it refuses are given up: lost, and logged once. When it refuses all, it is down, and all wait.
+    /// </summary>
+    /// <returns><see langword="true"/> when the store took at least one.</returns>
+    private async Task<bool> IsolateAsync(List<ErrorEvent[]> groups)
+    {
+        var refused = new List<(ErrorEvent[] Events, Exception Failure)>();
+        var storedAny = false;
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var events = groups[i].ToList();
+            var count = events.Sum(occurrence => (long)occurrence.Occurrences);
+            var (outcome, failure) = await StoreAsync(events, count).ConfigureAwait(false);
+            if (outcome == StoreOutcome.Stored)
+            {
+                storedAny = true;
+            }
+            else if (outcome == StoreOutcome.Failed)
+            {
+                refused.Add((groups[i], failure!));
+            }
+            else
+            {
+                // Timed out: the store is slow, not refusing; the rest waits for the next round.
+                foreach (var rest in groups.Skip(i + 1))
+                {
+                    Return(rest);
+                }
+
+                break;
+            }
+        }
+
+        foreach (var (events, failure) in refused)
+        {
+            if (storedAny)
+            {
+                var count = events.Sum(occurrence => (long)occurrence.Occurrences);
+                _counters.AddLost(count);
+                Finish(count);
+                TrackerLog.PoisonGivenUp(_logger, count, events[0].Hash, _failuresInARow, _describe(failure));
+            }
+            else
+            {
+                Return(events);
+            }
+        }
+
+        if (storedAny)
+        {
+            _failuresInARow = 0;
+        }
+
+        return storedAny;
+    }
+
+    /// <summary>Settles a store call that outlived its deadline, once it has ended; <see langword="false"/> while it runs.</summary>
+    private async Task<bool> SettleAbandonedAsync()
+    {
+        if (_abandoned is not { } abandoned)
+        {
+            return true;
+        }
+
+        if (!abandoned.Save.IsCompleted)
+        {
+            _counters.AddStoreFailure();
+            return false;
+        }
+
+        _abandoned = null;
+        abandoned.Deadline.Dispose();
+        try
+        {
+            var records = await abandoned.Save.ConfigureAwait(false);
+            Stored(abandoned.Batch, abandoned.Occurrences, records);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            Return(abandoned.Batch);
+        }
+
+        return true;
+    }
+
+    private void Return(IEnumerable<ErrorEvent> events)
+    {
+        foreach (var occurrence in events)
+        {
+            // Back into the buffer that Take took them from, or first into it when their store call failed.
+            Buffer(occurrence);
         }
     }
 
@@ -248,35 +395,77 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Stores a batch and delivers it; <see langword="false"/> when the store failed and the batch must wait.</summary>
-    private async Task<bool> TryStoreAsync(List<ErrorEvent> batch, long occurrences)
+    private async Task<StoreOutcome> TryStoreAsync(List<ErrorEvent> batch, long occurrences) =>
+        (await StoreAsync(batch, occurrences).ConfigureAwait(false)).Outcome;
+
+    /// <summary>
+    /// Stores a batch within <c>StoreTimeout</c> and delivers it. A store that does not answer in time is cancelled
+    /// and counted as failed; one that ignores the cancellation too is left running, and what it holds is settled
+    /// when it ends.
+    /// </summary>
+    private async Task<(StoreOutcome Outcome, Exception? Failure)> StoreAsync(List<ErrorEvent> batch, long occurrences)
     {
-        IReadOnlyList<ErrorRecord> records;
+        Task<IReadOnlyList<ErrorRecord>>? save = null;
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        if (_storeTimeout != Timeout.InfiniteTimeSpan)
+        {
+            deadline.CancelAfter(_storeTimeout);
+        }
+
         try
         {
-            records = await _store.SaveAsync(batch, _stopping.Token).ConfigureAwait(false);
-            if (records is null || records.Count != batch.Count)
-            {
-                throw new InvalidOperationException(
-                    $"{_store.GetType().Name}.SaveAsync returned {records?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} records for {batch.Count} occurrences.");
-            }
+            // On the thread pool: a store whose driver waits synchronously (Microsoft.Data.Sqlite retries a locked file
+            // until its command timeout) must not hold the writer, which meanwhile keeps the queue flowing.
+            save = Task.Run(() => _store.SaveAsync(batch, deadline.Token), CancellationToken.None);
+            var records = _storeTimeout == Timeout.InfiniteTimeSpan
+                ? await save.ConfigureAwait(false)
+                : await save.WaitAsync(_storeTimeout + _storeTimeout, _stopping.Token).ConfigureAwait(false);
+            Stored(batch, occurrences, records);
+            _failuresInARow = 0;
+            return (StoreOutcome.Stored, null);
+        }
+        catch (TimeoutException timeout) when (save is not null)
+        {
+            _abandoned = (save, batch, occurrences, deadline);
+            StoreFailed(occurrences, new TimeoutException($"The store did not answer within {_storeTimeout.TotalMilliseconds:0} ms, and did not stop when cancelled.", timeout));
+            return (StoreOutcome.Abandoned, timeout);
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
-            _counters.AddStoreFailure();
-            if (_buffer.IsEmpty)
+            var cause = failure is OperationCanceledException && deadline.IsCancellationRequested
+                ? new TimeoutException($"The store did not answer within {_storeTimeout.TotalMilliseconds:0} ms.", failure)
+                : failure;
+            _failuresInARow++;
+            StoreFailed(occurrences, cause);
+            return (StoreOutcome.Failed, cause);
+        }
+        finally
+        {
+            if (!ReferenceEquals(_abandoned?.Deadline, deadline))
             {
-                // Logged when an outage starts, not on every retry of it.
-                TrackerLog.StoreFailed(_logger, occurrences, _describe(failure));
+                deadline.Dispose();
             }
+        }
+    }
 
-            return false;
+    private void Stored(List<ErrorEvent> batch, long occurrences, IReadOnlyList<ErrorRecord>? records)
+    {
+        if (records is null || records.Count != batch.Count)
+        {
+            throw new InvalidOperationException(
+                $"{_store.GetType().Name}.SaveAsync returned {records?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} records for {batch.Count} occurrences.");
         }
 
         _counters.AddStored(occurrences);
+        Finish(occurrences);
         // Delivery runs on its own loop: a slow mail server never holds up storing.
         _delivery.Enqueue(batch, records);
-        return true;
+    }
+
+    private void StoreFailed(long occurrences, Exception failure)
+    {
+        _counters.AddStoreFailure();
+        _outage.Failed(_buffer.Occurrences + occurrences, _buffer.Groups, _describe(failure));
     }
 
     private void Buffer(ErrorEvent occurrence)
@@ -291,12 +480,10 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             }
         }
 
-        _counters.SetBuffered(_buffer.Occurrences);
     }
 
     private void Finish(long occurrences)
     {
-        _counters.SetBuffered(_buffer.Occurrences);
         _work.Finish(occurrences);
     }
 
@@ -315,12 +502,18 @@ internal sealed class BackgroundWriter : IAsyncDisposable
 
     private void LogDrop(long dropped)
     {
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
         var last = Interlocked.Read(ref _lastDropLog);
-        if ((last == 0 || now - last >= (long)DropLogInterval.TotalMilliseconds) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
+        if ((last < 0 || _time.GetElapsedTime(last, now) >= DropLogInterval) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
         {
             TrackerLog.QueueFull(_logger, _capacity, dropped);
         }
     }
 
+    private enum StoreOutcome
+    {
+        Stored,
+        Failed,
+        Abandoned,
+    }
 }

@@ -7,21 +7,31 @@ namespace ErrorTracking.Pipeline;
 /// occurrence and a count. The writer uses it where many repeats arrive faster than one row each can be written:
 /// as the buffer occurrences wait in while the store is unavailable (an outage costs memory per distinct failure,
 /// not per occurrence), and for a backlog batch in a storm (the store writes rows per failure, not per
-/// occurrence). Bounded: past the limit the oldest entry goes. Used by the writer loop only, so it needs no
-/// locking.
+/// occurrence). Used by the writer loop only, so it needs no locking.
 /// </summary>
+/// <remarks>
+/// Bounded by a number of distinct failures. Past it, the entry that stands for the fewest occurrences goes, and
+/// of those the oldest: what is lost is as little as can be, a failure that keeps happening is never the one
+/// dropped, and a new failure gets its place and can grow.
+/// </remarks>
 internal sealed class MergedOccurrences
 {
-    private readonly Dictionary<string, LinkedListNode<Entry>> _byHash = new(StringComparer.Ordinal);
-    private readonly LinkedList<Entry> _order = new();
+    private readonly Dictionary<string, Entry> _byHash = new(StringComparer.Ordinal);
+    private readonly SortedSet<Entry>? _bySize;
     private readonly int _maxGroups;
+    private long _sequence;
 
-    public MergedOccurrences(int maxGroups) => _maxGroups = maxGroups;
+    public MergedOccurrences(int maxGroups)
+    {
+        _maxGroups = maxGroups;
+        // Only a bounded instance ever evicts; the backlog's is unbounded and stays a plain dictionary.
+        _bySize = maxGroups < int.MaxValue ? new SortedSet<Entry>(SmallestThenOldest.Instance) : null;
+    }
 
-    public bool IsEmpty => _order.Count == 0;
+    public bool IsEmpty => _byHash.Count == 0;
 
-    /// <summary>Distinct failures waiting; each becomes at most two occurrences in <see cref="ToBatch"/>.</summary>
-    public int Groups => _order.Count;
+    /// <summary>Distinct failures waiting; each becomes at most two occurrences in a batch.</summary>
+    public int Groups => _byHash.Count;
 
     /// <summary>Occurrences waiting, all entries together.</summary>
     public long Occurrences { get; private set; }
@@ -30,58 +40,69 @@ internal sealed class MergedOccurrences
     public long Add(ErrorEvent occurrence)
     {
         Occurrences += occurrence.Occurrences;
-        if (_byHash.TryGetValue(occurrence.Hash, out var node))
+        if (_byHash.TryGetValue(occurrence.Hash, out var entry))
         {
-            node.Value.Add(occurrence);
+            _bySize?.Remove(entry);
+            entry.Add(occurrence);
+            _bySize?.Add(entry);
             return 0;
         }
 
-        _byHash.Add(occurrence.Hash, _order.AddLast(new Entry(occurrence)));
-        if (_order.Count <= _maxGroups)
+        entry = new Entry(occurrence, _sequence++);
+        _byHash.Add(occurrence.Hash, entry);
+        _bySize?.Add(entry);
+        if (_byHash.Count <= _maxGroups)
         {
             return 0;
         }
 
-        var oldest = _order.First!.Value;
-        _order.RemoveFirst();
-        _byHash.Remove(oldest.First.Hash);
-        Occurrences -= oldest.Count;
-        return oldest.Count;
+        var smallest = _bySize!.Min!;
+        Remove(smallest);
+        return smallest.Count;
     }
 
+    /// <summary>The merged occurrences as one batch, in the order their failures first came.</summary>
+    public List<ErrorEvent> ToBatch() => [.. Ordered().SelectMany(entry => entry.ToEvents())];
+
     /// <summary>
-    /// The merged occurrences as one batch, in the order their failures first came: per failure its first occurrence counting all but the latest, then
-    /// the latest counting one, so the store keeps both and the count comes out exact.
+    /// Takes up to <paramref name="groups"/> failures out, the earliest first, each as its events: the first
+    /// occurrence counting all but the latest, then the latest counting one, so the store keeps both and the count
+    /// comes out exact. Put back with <see cref="Add"/> what could not be stored.
     /// </summary>
-    public List<ErrorEvent> ToBatch()
+    public (List<ErrorEvent[]> Groups, long Occurrences) Take(int groups)
     {
-        var batch = new List<ErrorEvent>(_order.Count * 2);
-        foreach (var entry in _order)
+        var taken = Ordered().Take(groups).ToList();
+        long occurrences = 0;
+        foreach (var entry in taken)
         {
-            if (entry.Latest is null)
-            {
-                batch.Add(entry.First with { Occurrences = (int)Math.Min(int.MaxValue, entry.Count) });
-            }
-            else
-            {
-                batch.Add(entry.First with { Occurrences = (int)Math.Min(int.MaxValue, entry.Count - entry.Latest.Occurrences) });
-                batch.Add(entry.Latest);
-            }
+            Remove(entry);
+            occurrences += entry.Count;
         }
 
-        return batch;
+        return ([.. taken.Select(entry => entry.ToEvents())], occurrences);
     }
 
     public void Clear()
     {
         _byHash.Clear();
-        _order.Clear();
+        _bySize?.Clear();
         Occurrences = 0;
     }
 
-    private sealed class Entry(ErrorEvent first)
+    private IEnumerable<Entry> Ordered() => _byHash.Values.OrderBy(entry => entry.Sequence);
+
+    private void Remove(Entry entry)
+    {
+        _bySize?.Remove(entry);
+        _byHash.Remove(entry.First.Hash);
+        Occurrences -= entry.Count;
+    }
+
+    private sealed class Entry(ErrorEvent first, long sequence)
     {
         public ErrorEvent First { get; } = first;
+
+        public long Sequence { get; } = sequence;
 
         public ErrorEvent? Latest { get; private set; }
 
@@ -92,5 +113,17 @@ internal sealed class MergedOccurrences
             Latest = occurrence;
             Count += occurrence.Occurrences;
         }
+
+        public ErrorEvent[] ToEvents() => Latest is null
+            ? [First with { Occurrences = (int)Math.Min(int.MaxValue, Count) }]
+            : [First with { Occurrences = (int)Math.Min(int.MaxValue, Count - Latest.Occurrences) }, Latest];
+    }
+
+    private sealed class SmallestThenOldest : IComparer<Entry>
+    {
+        public static readonly SmallestThenOldest Instance = new();
+
+        public int Compare(Entry? x, Entry? y) =>
+            x!.Count != y!.Count ? x.Count.CompareTo(y.Count) : x.Sequence.CompareTo(y.Sequence);
     }
 }

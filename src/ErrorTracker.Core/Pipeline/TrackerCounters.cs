@@ -8,7 +8,6 @@ internal sealed class TrackerCounters
     private long _stored;
     private long _storeFailures;
     private long _lost;
-    private long _buffered;
 
     public long Recorded => Interlocked.Read(ref _recorded);
 
@@ -20,15 +19,11 @@ internal sealed class TrackerCounters
 
     public long Lost => Interlocked.Read(ref _lost);
 
-    public long Buffered => Interlocked.Read(ref _buffered);
-
     public void AddRecorded() => Interlocked.Increment(ref _recorded);
 
     public long AddDropped() => Interlocked.Increment(ref _dropped);
 
     public void AddStored(long count) => Interlocked.Add(ref _stored, count);
-
-    public void SetBuffered(long count) => Interlocked.Exchange(ref _buffered, count);
 
     public void AddStoreFailure() => Interlocked.Increment(ref _storeFailures);
 

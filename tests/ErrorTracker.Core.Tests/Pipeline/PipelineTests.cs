@@ -23,8 +23,9 @@ public sealed class PipelineTests
 
             var held = ErrorTracker.Statistics!;
             held.Dropped.Should().Be(14);
-            held.Recorded.Should().Be(6);
+            held.Recorded.Should().Be(20, "a dropped occurrence was recorded too: recorded = stored + buffered + dropped + lost");
             held.QueueLength.Should().Be(5);
+            held.Buffered.Should().Be(6, "the five queued and the one in the store call wait");
 
             store.Release();
             (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
@@ -115,8 +116,9 @@ public sealed class PipelineTests
                 ErrorTracker.RecordException(Failures.Catch(Failures.PlaceOrder));
             }
 
-            await WaitUntilAsync(() => ErrorTracker.Statistics!.Buffered == 3_000);
-            ErrorTracker.Statistics!.QueueLength.Should().Be(0, "the writer keeps draining the queue into the merged buffer");
+            // The writer keeps draining the queue into the merged buffer.
+            await WaitUntilAsync(() => ErrorTracker.Statistics!.QueueLength == 0);
+            ErrorTracker.Statistics!.Buffered.Should().Be(3_000);
 
             store.Down = false;
             (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
@@ -161,7 +163,7 @@ public sealed class PipelineTests
     }
 
     [Test]
-    public async Task Past_the_buffer_bound_the_oldest_failure_is_dropped_and_counted()
+    public async Task Past_the_buffer_bound_the_failure_with_the_fewest_occurrences_is_dropped_and_counted()
     {
         var store = new ControllableStore { Down = true };
         using (ErrorTracker.Init(o =>
@@ -171,7 +173,8 @@ public sealed class PipelineTests
             o.BatchSize = 1;
         }))
         {
-            foreach (var text in new[] { "alpha", "bravo", "charlie", "delta", "echo" })
+            // alpha is the oldest and the most frequent: dropping the oldest would lose its three occurrences.
+            foreach (var text in new[] { "alpha", "alpha", "alpha", "bravo", "charlie", "charlie", "delta", "echo", "echo" })
             {
                 ErrorTracker.CaptureMessage(text);
             }
@@ -180,8 +183,10 @@ public sealed class PipelineTests
             store.Down = false;
             (await ErrorTracker.FlushAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
 
-            (await store.ListAsync(new ErrorQuery(), CancellationToken.None)).Items.Select(r => r.Message)
-                .Should().BeEquivalentTo("charlie", "delta", "echo");
+            (await store.ListAsync(new ErrorQuery(), CancellationToken.None)).Items.Select(r => (r.Message, r.Count))
+                .Should().BeEquivalentTo([("alpha", 3), ("charlie", 2), ("echo", 2)], "bravo and delta, one occurrence each, went");
+            var statistics = ErrorTracker.Statistics!;
+            (statistics.Recorded, statistics.Stored, statistics.Dropped, statistics.Buffered, statistics.Lost).Should().Be((9L, 7L, 2L, 0L, 0L));
         }
     }
 
@@ -281,5 +286,7 @@ public sealed class PipelineTests
         options.QueueCapacity = 5;
         options.BatchSize = 1;
         options.QueueFullMode = mode;
+        // A store call that never ends, so the queue fills: what these tests are about.
+        options.StoreTimeout = Timeout.InfiniteTimeSpan;
     }
 }
