@@ -3,6 +3,22 @@ using ErrorTracking.Testing;
 using Npgsql;
 
 // Usage: ErrorTracker.StoreWriter sqlite|postgres <connection string> <hash name> <count>
+//        ErrorTracker.StoreWriter lock <sqlite connection string>: holds an exclusive lock until standard input closes
+if (args is ["lock", var database])
+{
+    await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database);
+    await connection.OpenAsync();
+    await using (var command = connection.CreateCommand())
+    {
+        command.CommandText = "BEGIN EXCLUSIVE";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    Console.WriteLine("locked");
+    await Console.In.ReadToEndAsync();
+    return 0;
+}
+
 if (args.Length != 4 || !int.TryParse(args[3], out var count))
 {
     Console.Error.WriteLine("usage: ErrorTracker.StoreWriter sqlite|postgres <connection string> <hash name> <count>");
