@@ -69,6 +69,8 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
     private readonly BackgroundWriter _writer;
     private readonly DeliveryDispatcher _delivery;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly TimeProvider _time;
+    private ShutdownDeadline? _shutdown;
     private readonly TrackerCounters _counters = new();
     private readonly TrackerMetrics _metrics;
     private readonly ILogger _logger;
@@ -99,6 +101,7 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         _delivery = new DeliveryDispatcher(options, notifiers, ticketing, store, time, _logger, _capturer.Describe);
         _writer = new BackgroundWriter(options, store, _delivery, _counters, _logger, _capturer.Describe, time);
         _shutdownTimeout = options.ShutdownTimeout;
+        _time = time;
         _metrics = new TrackerMetrics(_counters, () => _writer.QueueLength, () => _writer.Pending);
         AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
         if (options.CaptureUnhandledExceptions)
@@ -284,6 +287,49 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         return await _delivery.FlushAsync(left == Timeout.InfiniteTimeSpan || left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Starts the shutdown deadline, unless it has started already, and returns it.</summary>
+    public ShutdownDeadline BeginShutdown()
+    {
+        var started = new ShutdownDeadline(_shutdownTimeout, _time);
+        if (Interlocked.CompareExchange(ref _shutdown, started, null) is { } earlier)
+        {
+            started.Dispose();
+            return earlier;
+        }
+
+        return started;
+    }
+
+    /// <summary>
+    /// The host's stop: stores what is pending within what is left of the shutdown deadline, or until the host's
+    /// own limit (<paramref name="cancellationToken"/>) if that comes first. When that is not enough, the tracker
+    /// shuts down at once, so what is not stored is counted and logged before the host returns and the process
+    /// may be killed.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var deadline = BeginShutdown();
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            if (await FlushAsync(Timeout.InfiniteTimeSpan, either.Token).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The deadline or the host's limit: either way, nothing more is waited for.
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            deadline.Expire();
+        }
+
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -299,11 +345,11 @@ internal sealed class ErrorTrackerEngine : IErrorTracker, IAsyncDisposable, IDis
         _metrics.Dispose();
 
         ErrorTracker.Detach(this);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        // After the host's stop, only what is left of the deadline it started: never a second full timeout.
+        var deadline = BeginShutdown();
+        await _writer.DisposeAsync(deadline.Token).ConfigureAwait(false);
         // What was stored is still notified if the notifiers answer within what is left of the shutdown timeout.
-        var left = _shutdownTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        await _delivery.DrainAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
+        await _delivery.DrainAsync(deadline.Left).ConfigureAwait(false);
         await _delivery.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -14,11 +14,25 @@ public sealed partial class SqlStoreOptions
     /// <summary>Occurrences kept per group besides the first one: the latest N. Default: 20.</summary>
     public int OccurrencesPerGroup { get; set; } = 20;
 
-    /// <summary>Groups kept at most; past it, the retention sweep deletes those seen least recently. Default: no limit.</summary>
-    public int? MaxGroups { get; set; }
+    /// <summary>
+    /// Groups kept at most; past it, the retention sweep deletes those seen least recently. Default: 10,000, as the
+    /// in-memory store and <c>MaxBufferedGroups</c>: a storm of distinct failures then leaves a database of
+    /// thousands of groups, not a file that grows with every new one. <see langword="null"/>: no limit.
+    /// </summary>
+    public int? MaxGroups { get; set; } = DefaultMaxGroups;
 
-    /// <summary>Occurrences older than this are deleted by the retention sweep (a group's first one is kept). Default: kept.</summary>
-    public TimeSpan? OccurrenceRetention { get; set; }
+    /// <summary>
+    /// Occurrences older than this are deleted by the retention sweep (a group's first one is kept), with the daily
+    /// counts of the days before. Default: 30 days, a month of history for the dashboard's charts and for a failure
+    /// that recurs monthly. <see langword="null"/>: kept for ever.
+    /// </summary>
+    public TimeSpan? OccurrenceRetention { get; set; } = DefaultOccurrenceRetention;
+
+    /// <summary>The default of <see cref="MaxGroups"/>.</summary>
+    public const int DefaultMaxGroups = 10_000;
+
+    /// <summary>The default of <see cref="OccurrenceRetention"/>.</summary>
+    public static readonly TimeSpan DefaultOccurrenceRetention = TimeSpan.FromDays(30);
 
     internal SqlTableNames Validate()
     {

@@ -175,7 +175,7 @@ public sealed class PostgresErrorStoreTests : SqlErrorStoreContract
     private sealed class PostgresDatabase(NpgsqlDataSource dataSource) : SqlTestDatabase
     {
         public override SqlErrorStore Store(SqlStoreOptions? options = null, TimeProvider? time = null) =>
-            new(new PostgresDialect(), dataSource.CreateConnection, options, time);
+            new(new PostgresDialect(), dataSource.CreateConnection, options, ClockOr(time));
 
         public override System.Data.Common.DbConnection Connect() => dataSource.CreateConnection();
     }

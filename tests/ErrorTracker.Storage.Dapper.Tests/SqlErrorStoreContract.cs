@@ -235,6 +235,12 @@ public abstract class SqlTestDatabase
 {
     public abstract SqlErrorStore Store(SqlStoreOptions? options = null, TimeProvider? time = null);
 
+    /// <summary>
+    /// The tests' occurrences are dated around <see cref="Epoch"/>: without a clock of its own a store runs on one
+    /// that stands there, or the default 30-day retention would sweep them as old.
+    /// </summary>
+    protected static TimeProvider ClockOr(TimeProvider? time) => time ?? new FakeTimeProvider(Epoch);
+
     public abstract DbConnection Connect();
 
     public async Task<long> CountAsync(string table)

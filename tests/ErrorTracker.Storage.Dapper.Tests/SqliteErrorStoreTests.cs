@@ -162,7 +162,7 @@ public sealed class SqliteErrorStoreTests : SqlErrorStoreContract
     private sealed class SqliteDatabase(string connectionString) : SqlTestDatabase
     {
         public override SqlErrorStore Store(SqlStoreOptions? options = null, TimeProvider? time = null) =>
-            new(new SqliteDialect(), () => new SqliteConnection(connectionString), options, time);
+            new(new SqliteDialect(), () => new SqliteConnection(connectionString), options, ClockOr(time));
 
         public override System.Data.Common.DbConnection Connect() => new SqliteConnection(connectionString);
     }

@@ -6,7 +6,7 @@ namespace ErrorTracking.Hosting;
 /// <summary>
 /// Ties the tracker to the host's lifetime: built at start (so the static facade points at it from then on),
 /// every <see cref="BackgroundService"/> watched for a fault, and what is pending stored when the host stops,
-/// within the host's shutdown timeout.
+/// within the tracker's ShutdownTimeout counted from the start of the stop (or the host's own limit, if shorter).
 /// </summary>
 internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
 {
@@ -39,7 +39,12 @@ internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
         return Task.CompletedTask;
     }
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        // Shutdown starts here: the other services' stops, the flush and disposal all share ShutdownTimeout.
+        (_tracker as ErrorTrackerEngine)?.BeginShutdown();
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -54,7 +59,11 @@ internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
             }
         }
 
-        if (_tracker is not null)
+        if (_tracker is ErrorTrackerEngine engine)
+        {
+            await engine.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (_tracker is not null)
         {
             try
             {

@@ -154,7 +154,11 @@ public sealed class ErrorTrackerOptions
     /// </summary>
     public int StoreAttempts { get; set; } = 5;
 
-    /// <summary>How long disposing the tracker waits for queued occurrences to be stored. Default: 5 seconds.</summary>
+    /// <summary>
+    /// How long shutdown waits for queued occurrences to be stored, counted once from the moment shutdown starts (the
+    /// host's stop, or else disposal or process exit): each later step only gets what is left. Past it, what is not
+    /// stored is counted and logged; a store that ignores cancellation gets up to a second more. Default: 5 seconds.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

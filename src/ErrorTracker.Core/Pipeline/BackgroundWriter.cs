@@ -107,6 +107,13 @@ internal sealed class BackgroundWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        using var deadline = new CancellationTokenSource(_shutdownTimeout);
+        await DisposeAsync(deadline.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores what is queued until <paramref name="deadline"/> is cancelled, then counts and logs the rest as lost.</summary>
+    public async ValueTask DisposeAsync(CancellationToken deadline)
+    {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
@@ -116,9 +123,9 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         _channel.Writer.TryComplete();
         try
         {
-            await _loop.WaitAsync(_shutdownTimeout).ConfigureAwait(false);
+            await _loop.WaitAsync(deadline).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             var pending = _work.Pending;
             _counters.AddLost(pending);
@@ -127,7 +134,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             TrackerLog.ShutdownLost(_logger, pending, _shutdownTimeout);
             await _stopping.CancelAsync().ConfigureAwait(false);
             // A store or notifier that ignores cancellation must not hold the host's shutdown hostage.
-            await _loop.WaitAsync(CancellationGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _loop.WaitAsync(CancellationGrace, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (_loop.IsCompleted)
