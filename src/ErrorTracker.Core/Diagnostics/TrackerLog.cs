@@ -31,6 +31,9 @@ internal static partial class TrackerLog
     [LoggerMessage(16, LogLevel.Error, "ErrorTracker gave up storing {Count} occurrence(s) of group {Hash} ({Failure}): the store refused them {Attempts} times while it stored others, so they are counted as lost.")]
     public static partial void PoisonGivenUp(ILogger logger, long count, string hash, int attempts, string failure);
 
+    [LoggerMessage(17, LogLevel.Warning, "ErrorTracker stored group {Hash} without the details of one occurrence, which the store refused {Attempts} times while it took the group's other one ({Failure}); the group's count is exact.")]
+    public static partial void DetailsGivenUp(ILogger logger, string hash, int attempts, string failure);
+
     [LoggerMessage(5, LogLevel.Warning, "ErrorTracker gave up delivering to {Target} for group {Hash} after {Attempts} attempt(s): {Failure}")]
     public static partial void DeliveryGivenUp(ILogger logger, string target, string hash, int attempts, string failure);
 

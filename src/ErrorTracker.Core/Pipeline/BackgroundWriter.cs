@@ -255,6 +255,11 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             var events = groups[i].ToList();
             var count = events.Sum(occurrence => (long)occurrence.Occurrences);
             var (outcome, failure) = await StoreAsync(events, count).ConfigureAwait(false);
+            if (outcome == StoreOutcome.Failed && events.Count == 2)
+            {
+                (outcome, failure) = await StoreWithoutOneAsync(events, count, failure!).ConfigureAwait(false);
+            }
+
             if (outcome == StoreOutcome.Stored)
             {
                 storedAny = true;
@@ -280,9 +285,10 @@ internal sealed class BackgroundWriter : IAsyncDisposable
             if (storedAny)
             {
                 var count = events.Sum(occurrence => (long)occurrence.Occurrences);
+                // Logged before it counts as finished, so a flush that returns has seen the log line written.
+                TrackerLog.PoisonGivenUp(_logger, count, events[0].Hash, _failuresInARow, _describe(failure));
                 _counters.AddLost(count);
                 Finish(count);
-                TrackerLog.PoisonGivenUp(_logger, count, events[0].Hash, _failuresInARow, _describe(failure));
             }
             else
             {
@@ -296,6 +302,32 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         }
 
         return storedAny;
+    }
+
+    /// <summary>
+    /// A failure waits as its first and its latest occurrence; when the store refuses the two, one of them may be what
+    /// it refuses. Each is tried alone, carrying the whole count: the count stays exact, and only the refused one's
+    /// details are given up, and logged.
+    /// </summary>
+    private async Task<(StoreOutcome Outcome, Exception? Failure)> StoreWithoutOneAsync(List<ErrorEvent> events, long count, Exception failure)
+    {
+        var whole = (int)Math.Min(int.MaxValue, count);
+        foreach (var (kept, refused) in new[] { (events[1], events[0]), (events[0], events[1]) })
+        {
+            var (outcome, _) = await StoreAsync([kept with { Occurrences = whole }], count).ConfigureAwait(false);
+            if (outcome == StoreOutcome.Stored)
+            {
+                TrackerLog.DetailsGivenUp(_logger, refused.Hash, _failuresInARow, _describe(failure));
+                return (outcome, null);
+            }
+
+            if (outcome == StoreOutcome.Abandoned)
+            {
+                return (outcome, null);
+            }
+        }
+
+        return (StoreOutcome.Failed, failure);
     }
 
     /// <summary>Settles a store call that outlived its deadline, once it has ended; <see langword="false"/> while it runs.</summary>

@@ -113,6 +113,38 @@ public sealed class StoreOutageTests
     }
 
     [Test]
+    public async Task A_refused_occurrence_that_is_its_failures_first_in_memory_costs_its_details_not_its_count()
+    {
+        var store = new PoisonRefusingStore();
+        using var logs = new CapturedLogs();
+        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        using (ErrorTracker.Init(o =>
+        {
+            o.Store = store;
+            o.StoreAttempts = 2;
+            o.LoggerFactory = loggers;
+            o.Fingerprint = _ => "one failure";
+        }))
+        {
+            // One failure only, so no other proves the store is up; its repeats wait merged behind the refused one.
+            ErrorTracker.RecordException(new InvalidOperationException("poison"));
+            await WaitUntilAsync(() => ErrorTracker.Statistics!.StoreFailures > 0, "the store refuses it");
+            for (var i = 0; i < 5; i++)
+            {
+                ErrorTracker.RecordException(new InvalidOperationException($"failure {i}"));
+            }
+
+            (await ErrorTracker.FlushAsync(Patience)).Should().BeTrue("the refused first occurrence no longer holds up its failure");
+            var group = (await store.ListAsync(new ErrorQuery(), CancellationToken.None)).Items.Should().ContainSingle().Subject;
+            group.Count.Should().Be(6);
+            Identity(ErrorTracker.Statistics!).Should().Be((6L, 6L, 0L, 0L, 0L));
+            // Logged once the store has taken the rest, which is when the flush may already return.
+            await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains("without the details of one occurrence", StringComparison.Ordinal)), "the log line");
+            logs.Entries.Should().ContainSingle(e => e.Message.Contains("without the details of one occurrence", StringComparison.Ordinal));
+        }
+    }
+
+    [Test]
     public async Task An_outage_is_logged_when_it_starts_at_most_once_a_minute_while_it_lasts_and_when_it_ends()
     {
         var store = new RoomyStore { Room = 0 };
