@@ -19,7 +19,6 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(1);
 
     private readonly Channel<ErrorEvent> _channel;
-    private readonly IErrorStore _store;
     private readonly DeliveryDispatcher _delivery;
     private readonly TrackerCounters _counters;
     private readonly ILogger _logger;
@@ -33,15 +32,11 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private readonly MergedOccurrences _buffer;
     // Reused for every backlog batch: a storm takes this path batch after batch.
     private readonly MergedOccurrences _backlog = new(int.MaxValue);
-    private readonly TimeSpan _storeTimeout;
-    private readonly int _storeAttempts;
     private readonly OutageReport _outage;
+    private readonly StoreCalls _calls;
+    private readonly OutageDrain _drain;
     private readonly TimeProvider _time;
     private TimeSpan _retryDelay = FirstRetryDelay;
-    private int _failuresInARow;
-    // A store call that outlived its deadline and ignored the cancellation: it may still commit, so what it holds
-    // is neither stored again nor counted until it has ended.
-    private (Task<IReadOnlyList<ErrorRecord>> Save, List<ErrorEvent> Batch, long Occurrences, CancellationTokenSource Deadline)? _abandoned;
     private long _lastDropLog = -1;
     private int _completing;
     private int _disposed;
@@ -50,11 +45,8 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         Func<Exception, string> describe, TimeProvider time)
     {
         _time = time;
-        _storeTimeout = options.StoreTimeout;
-        _storeAttempts = options.StoreAttempts;
         _outage = new OutageReport(logger, time, counters);
         _describe = describe;
-        _store = store;
         _delivery = delivery;
         _counters = counters;
         _logger = logger;
@@ -62,6 +54,8 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         _batchSize = options.BatchSize;
         _shutdownTimeout = options.ShutdownTimeout;
         _buffer = new MergedOccurrences(options.MaxBufferedGroups);
+        _calls = new StoreCalls(store, options.StoreTimeout, Stored, StoreFailed, _stopping.Token);
+        _drain = new OutageDrain(_buffer, _calls, options.BatchSize, options.StoreAttempts, Return, GiveUp, logger, describe);
         var channelOptions = new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = options.QueueFullMode == QueueFullMode.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
@@ -152,7 +146,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         {
             while (true)
             {
-                if (_buffer.IsEmpty && _abandoned is null)
+                if (_buffer.IsEmpty && !_calls.HasAbandoned)
                 {
                     if (!await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
                     {
@@ -160,7 +154,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
                     }
 
                     var taken = TakeBatch(reader, batch);
-                    var outcome = await TryStoreAsync(batch, taken).ConfigureAwait(false);
+                    var (outcome, _) = await _calls.StoreAsync(batch, taken).ConfigureAwait(false);
                     if (outcome == StoreOutcome.Failed)
                     {
                         foreach (var occurrence in batch)
@@ -181,7 +175,7 @@ internal sealed class BackgroundWriter : IAsyncDisposable
                     Buffer(occurrence);
                 }
 
-                if (await DrainAsync().ConfigureAwait(false))
+                if (await _drain.DrainAsync().ConfigureAwait(false))
                 {
                     _retryDelay = FirstRetryDelay;
                     _outage.Recovered();
@@ -199,172 +193,6 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         finally
         {
             _work.Pulse();
-        }
-    }
-
-    /// <summary>
-    /// Stores what waits, a bounded piece at a time, so that a store with room for part of it (a disk freed a little)
-    /// or back for a moment takes what it can. After <c>StoreAttempts</c> failures in a row, a piece is stored one
-    /// failure at a time, so an occurrence the store refuses while it takes the others cannot hold up the rest.
-    /// </summary>
-    /// <returns><see langword="true"/> when nothing waits any more.</returns>
-    private async Task<bool> DrainAsync()
-    {
-        if (!await SettleAbandonedAsync().ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        while (!_buffer.IsEmpty)
-        {
-            var (groups, occurrences) = _buffer.Take(Math.Max(1, _batchSize / 2));
-            var piece = groups.SelectMany(events => events).ToList();
-            var outcome = await TryStoreAsync(piece, occurrences).ConfigureAwait(false);
-            if (outcome == StoreOutcome.Stored)
-            {
-                continue;
-            }
-
-            if (outcome == StoreOutcome.Failed && _failuresInARow >= _storeAttempts && await IsolateAsync(groups).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            if (outcome == StoreOutcome.Failed)
-            {
-                Return(piece);
-            }
-
-            return false;
-        }
-
-        return _abandoned is null;
-    }
-
-    /// <summary>
-    /// Stores each failure of a piece the store keeps refusing on its own. When the store takes some and refuses
-    /// others, those it refuses are given up: lost, and logged once. When it refuses all, it is down, and all wait.
-    /// </summary>
-    /// <returns><see langword="true"/> when the store took at least one.</returns>
-    private async Task<bool> IsolateAsync(List<ErrorEvent[]> groups)
-    {
-        var refused = new List<(ErrorEvent[] Events, Exception Failure)>();
-        var storedAny = false;
-        for (var i = 0; i < groups.Count; i++)
-        {
-            var events = groups[i].ToList();
-            var count = events.Sum(occurrence => (long)occurrence.Occurrences);
-            var (outcome, failure) = await StoreAsync(events, count).ConfigureAwait(false);
-            if (outcome == StoreOutcome.Failed && events.Count == 2)
-            {
-                (outcome, failure) = await StoreWithoutOneAsync(events, count, failure!).ConfigureAwait(false);
-            }
-
-            if (outcome == StoreOutcome.Stored)
-            {
-                storedAny = true;
-            }
-            else if (outcome == StoreOutcome.Failed)
-            {
-                refused.Add((groups[i], failure!));
-            }
-            else
-            {
-                // Timed out: the store is slow, not refusing; the rest waits for the next round.
-                foreach (var rest in groups.Skip(i + 1))
-                {
-                    Return(rest);
-                }
-
-                break;
-            }
-        }
-
-        foreach (var (events, failure) in refused)
-        {
-            if (storedAny)
-            {
-                var count = events.Sum(occurrence => (long)occurrence.Occurrences);
-                // Logged before it counts as finished, so a flush that returns has seen the log line written.
-                TrackerLog.PoisonGivenUp(_logger, count, events[0].Hash, _failuresInARow, _describe(failure));
-                _counters.AddLost(count);
-                Finish(count);
-            }
-            else
-            {
-                Return(events);
-            }
-        }
-
-        if (storedAny)
-        {
-            _failuresInARow = 0;
-        }
-
-        return storedAny;
-    }
-
-    /// <summary>
-    /// A failure waits as its first and its latest occurrence; when the store refuses the two, one of them may be what
-    /// it refuses. Each is tried alone, carrying the whole count: the count stays exact, and only the refused one's
-    /// details are given up, and logged.
-    /// </summary>
-    private async Task<(StoreOutcome Outcome, Exception? Failure)> StoreWithoutOneAsync(List<ErrorEvent> events, long count, Exception failure)
-    {
-        var whole = (int)Math.Min(int.MaxValue, count);
-        foreach (var (kept, refused) in new[] { (events[1], events[0]), (events[0], events[1]) })
-        {
-            var (outcome, _) = await StoreAsync([kept with { Occurrences = whole }], count).ConfigureAwait(false);
-            if (outcome == StoreOutcome.Stored)
-            {
-                TrackerLog.DetailsGivenUp(_logger, refused.Hash, _failuresInARow, _describe(failure));
-                return (outcome, null);
-            }
-
-            if (outcome == StoreOutcome.Abandoned)
-            {
-                return (outcome, null);
-            }
-        }
-
-        return (StoreOutcome.Failed, failure);
-    }
-
-    /// <summary>Settles a store call that outlived its deadline, once it has ended; <see langword="false"/> while it runs.</summary>
-    private async Task<bool> SettleAbandonedAsync()
-    {
-        if (_abandoned is not { } abandoned)
-        {
-            return true;
-        }
-
-        if (!abandoned.Save.IsCompleted)
-        {
-            _counters.AddStoreFailure();
-            return false;
-        }
-
-        _abandoned = null;
-        abandoned.Deadline.Dispose();
-        try
-        {
-            var records = await abandoned.Save.ConfigureAwait(false);
-            Stored(abandoned.Batch, abandoned.Occurrences, records);
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
-        {
-            Return(abandoned.Batch);
-        }
-
-        return true;
-    }
-
-    private void Return(IEnumerable<ErrorEvent> events)
-    {
-        foreach (var occurrence in events)
-        {
-            // Back into the buffer that Take took them from, or first into it when their store call failed.
-            Buffer(occurrence);
         }
     }
 
@@ -434,67 +262,8 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         }
     }
 
-    private async Task<StoreOutcome> TryStoreAsync(List<ErrorEvent> batch, long occurrences) =>
-        (await StoreAsync(batch, occurrences).ConfigureAwait(false)).Outcome;
-
-    /// <summary>
-    /// Stores a batch within <c>StoreTimeout</c> and delivers it. A store that does not answer in time is cancelled
-    /// and counted as failed; one that ignores the cancellation too is left running, and what it holds is settled
-    /// when it ends.
-    /// </summary>
-    private async Task<(StoreOutcome Outcome, Exception? Failure)> StoreAsync(List<ErrorEvent> batch, long occurrences)
+    private void Stored(List<ErrorEvent> batch, long occurrences, IReadOnlyList<ErrorRecord> records)
     {
-        Task<IReadOnlyList<ErrorRecord>>? save = null;
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        if (_storeTimeout != Timeout.InfiniteTimeSpan)
-        {
-            deadline.CancelAfter(_storeTimeout);
-        }
-
-        try
-        {
-            // On the thread pool: a store whose driver waits synchronously (Microsoft.Data.Sqlite retries a locked file
-            // until its command timeout) must not hold the writer, which meanwhile keeps the queue flowing.
-            save = Task.Run(() => _store.SaveAsync(batch, deadline.Token), CancellationToken.None);
-            var records = _storeTimeout == Timeout.InfiniteTimeSpan
-                ? await save.ConfigureAwait(false)
-                : await save.WaitAsync(_storeTimeout + _storeTimeout, _stopping.Token).ConfigureAwait(false);
-            Stored(batch, occurrences, records);
-            _failuresInARow = 0;
-            return (StoreOutcome.Stored, null);
-        }
-        catch (TimeoutException timeout) when (save is not null)
-        {
-            _abandoned = (save, batch, occurrences, deadline);
-            StoreFailed(occurrences, new TimeoutException($"The store did not answer within {_storeTimeout.TotalMilliseconds:0} ms, and did not stop when cancelled.", timeout));
-            return (StoreOutcome.Abandoned, timeout);
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException || !_stopping.IsCancellationRequested)
-        {
-            var cause = failure is OperationCanceledException && deadline.IsCancellationRequested
-                ? new TimeoutException($"The store did not answer within {_storeTimeout.TotalMilliseconds:0} ms.", failure)
-                : failure;
-            _failuresInARow++;
-            StoreFailed(occurrences, cause);
-            return (StoreOutcome.Failed, cause);
-        }
-        finally
-        {
-            if (!ReferenceEquals(_abandoned?.Deadline, deadline))
-            {
-                deadline.Dispose();
-            }
-        }
-    }
-
-    private void Stored(List<ErrorEvent> batch, long occurrences, IReadOnlyList<ErrorRecord>? records)
-    {
-        if (records is null || records.Count != batch.Count)
-        {
-            throw new InvalidOperationException(
-                $"{_store.GetType().Name}.SaveAsync returned {records?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} records for {batch.Count} occurrences.");
-        }
-
         _counters.AddStored(occurrences);
         Finish(occurrences);
         // Delivery runs on its own loop: a slow mail server never holds up storing.
@@ -505,6 +274,21 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     {
         _counters.AddStoreFailure();
         _outage.Failed(_buffer.Occurrences + occurrences, _buffer.Groups, _describe(failure));
+    }
+
+    private void Return(IEnumerable<ErrorEvent> events)
+    {
+        foreach (var occurrence in events)
+        {
+            // Back into the buffer that Take took them from, or first into it when their store call failed.
+            Buffer(occurrence);
+        }
+    }
+
+    private void GiveUp(long occurrences)
+    {
+        _counters.AddLost(occurrences);
+        Finish(occurrences);
     }
 
     private void Buffer(ErrorEvent occurrence)
@@ -547,12 +331,5 @@ internal sealed class BackgroundWriter : IAsyncDisposable
         {
             TrackerLog.QueueFull(_logger, _capacity, dropped);
         }
-    }
-
-    private enum StoreOutcome
-    {
-        Stored,
-        Failed,
-        Abandoned,
     }
 }
