@@ -94,6 +94,24 @@ public sealed class HostingTests
     }
 
     [Test]
+    public async Task A_background_service_that_throws_once_is_one_occurrence()
+    {
+        // The hosted service sees the fault when the task faults and again when the host stops, often at the same
+        // moment: the second record used to start before the first one's capture had finished, when the tracker did
+        // not know the throw yet, so it was counted twice (issue 16, point 8).
+        var builder = Builder();
+        builder.Services.AddHostedService<FailingWorker>();
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            await host.WaitForShutdownAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var record = (await SqlErrorStore.ForSqlite(Database).ListAsync(new ErrorQuery(), CancellationToken.None)).Items.Should().ContainSingle().Subject;
+        record.Count.Should().Be(1);
+    }
+
+    [Test]
     public async Task Log_error_with_an_exception_is_recorded_once_and_masked()
     {
         var builder = Builder();

@@ -11,6 +11,10 @@ namespace ErrorTracking.Hosting;
 internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
 {
     private readonly IServiceProvider _services;
+    // A fault is seen twice, when the task faults and when the host stops, often at once: the second must wait until
+    // the first has recorded it, or it records it again (the tracker knows a throw only once its capture is done),
+    // and the stop must not go on to store before the first has queued it.
+    private readonly HashSet<Task> _recordedFaults = new(ReferenceEqualityComparer.Instance);
     private IErrorTracker? _tracker;
 
     public ErrorTrackerHostedService(IServiceProvider services) => _services = services;
@@ -29,7 +33,7 @@ internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
         foreach (var service in BackgroundServices())
         {
             service.ExecuteTask?.ContinueWith(
-                (task, state) => Record(task.Exception, (Type)state!),
+                (task, state) => Record(task, (Type)state!),
                 service.GetType(),
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
@@ -50,12 +54,12 @@ internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
 
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        // A fault that stopped the host may not have reached its continuation yet; recording it twice counts it once.
+        // A fault that stopped the host may not have reached its continuation yet.
         foreach (var service in BackgroundServices())
         {
             if (service.ExecuteTask is { IsFaulted: true } faulted)
             {
-                Record(faulted.Exception, service.GetType());
+                Record(faulted, service.GetType());
             }
         }
 
@@ -79,15 +83,24 @@ internal sealed class ErrorTrackerHostedService : IHostedLifecycleService
 
     private IEnumerable<BackgroundService> BackgroundServices() => _services.GetServices<IHostedService>().OfType<BackgroundService>();
 
-    private void Record(AggregateException? failure, Type serviceType)
+    private void Record(Task faulted, Type serviceType)
     {
-        var exception = failure?.InnerExceptions.Count == 1 ? failure.InnerExceptions[0] : failure;
-        if (exception is not null)
+        lock (_recordedFaults)
         {
-            _tracker?.RecordException(exception, context: new Dictionary<string, object?>
+            if (!_recordedFaults.Add(faulted))
             {
-                ["background_service"] = serviceType.FullName,
-            });
+                return;
+            }
+
+            var failure = faulted.Exception;
+            var exception = failure?.InnerExceptions.Count == 1 ? failure.InnerExceptions[0] : failure;
+            if (exception is not null)
+            {
+                _tracker?.RecordException(exception, context: new Dictionary<string, object?>
+                {
+                    ["background_service"] = serviceType.FullName,
+                });
+            }
         }
     }
 }
