@@ -68,6 +68,9 @@ internal static partial class BuiltInSecretDetectors
         Gated("us-ssn", UsSocialSecurityNumber(), validator: null, text => text.DigitRun >= 9),
     ];
 
+    /// <summary>The names of <see cref="All"/>, in order.</summary>
+    public static IReadOnlyList<string> Names { get; } = All.Select(detector => detector.Name).ToArray();
+
     private static SecretDetector Make(string name, Regex pattern, params string[] hints) => Make(name, pattern, null, hints);
 
     // Each of these hints is where a token starts (after a character that is no letter, digit or underscore: a space, a

@@ -42,7 +42,9 @@ public sealed class SecretDetector
     }
 
     /// <summary>The names of the built-in detectors, each on by default.</summary>
-    public static IReadOnlyList<string> BuiltInNames { get; } = BuiltInSecretDetectors.All.Select(detector => detector.Name).ToArray();
+    // Read from the table, not kept here: the table builds detectors, so a copy here would depend on static
+    // initialization order.
+    public static IReadOnlyList<string> BuiltInNames => BuiltInSecretDetectors.Names;
 
     /// <summary>The detector's name, which also marks where it masked a secret: <c>[name]</c>.</summary>
     public string Name { get; }
