@@ -265,9 +265,10 @@ internal sealed class BackgroundWriter : IAsyncDisposable
     private void Stored(List<ErrorEvent> batch, long occurrences, IReadOnlyList<ErrorRecord> records)
     {
         _counters.AddStored(occurrences);
-        Finish(occurrences);
-        // Delivery runs on its own loop: a slow mail server never holds up storing.
+        // Delivery runs on its own loop: a slow mail server never holds up storing. Handed over before the
+        // occurrences count as finished, so a flush that finds the writer done finds their delivery queued.
         _delivery.Enqueue(batch, records);
+        Finish(occurrences);
     }
 
     private void StoreFailed(long occurrences, Exception failure)
