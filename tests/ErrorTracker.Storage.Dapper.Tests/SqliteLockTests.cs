@@ -1,3 +1,4 @@
+using ErrorTracking.Testing;
 using ErrorTracking.Storage.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -48,7 +49,7 @@ public sealed class SqliteLockTests
                         ErrorTracker.CaptureMessage($"failure {i % 7}");
                     }
 
-                    await WaitUntilAsync(() => ErrorTracker.Statistics!.QueueLength == 0);
+                    await Eventually.HoldsAsync(() => ErrorTracker.Statistics!.QueueLength == 0, "the writer drains the queue into its buffer while the file is locked");
                 }
 
                 var during = ErrorTracker.Statistics!;
@@ -67,16 +68,6 @@ public sealed class SqliteLockTests
             groups.Sum(g => g.Count).Should().Be(2_000);
             var after = ErrorTracker.Statistics!;
             (after.Recorded, after.Stored, after.Buffered, after.Dropped, after.Lost).Should().Be((2_000L, 2_000L, 0L, 0L, 0L));
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            deadline.IsCancellationRequested.Should().BeFalse("the writer should drain the queue into its buffer while the file is locked");
-            await Task.Delay(10, CancellationToken.None);
         }
     }
 }

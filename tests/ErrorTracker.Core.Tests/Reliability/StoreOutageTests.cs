@@ -40,7 +40,7 @@ public sealed class StoreOutageTests
                     ErrorTracker.CaptureMessage($"failure {i % 5}");
                 }
 
-                await WaitUntilAsync(() => ErrorTracker.Statistics!.QueueLength == 0, "the writer drains the queue while the call hangs");
+                await Eventually.HoldsAsync(() => ErrorTracker.Statistics!.QueueLength == 0, "the writer drains the queue while the call hangs");
             }
 
             var during = ErrorTracker.Statistics!;
@@ -74,7 +74,7 @@ public sealed class StoreOutageTests
                 ErrorTracker.CaptureMessage($"failure {i}");
             }
 
-            await WaitUntilAsync(() => ErrorTracker.Statistics!.QueueLength == 0 && ErrorTracker.Statistics!.StoreFailures > 0, "the store refuses");
+            await Eventually.HoldsAsync(() => ErrorTracker.Statistics!.QueueLength == 0 && ErrorTracker.Statistics!.StoreFailures > 0, "the store refuses");
 
             // A disk freed a little: a write of more than ten rows does not fit, smaller ones do.
             store.Room = 10;
@@ -128,7 +128,7 @@ public sealed class StoreOutageTests
         {
             // One failure only, so no other proves the store is up; its repeats wait merged behind the refused one.
             ErrorTracker.RecordException(new InvalidOperationException("poison"));
-            await WaitUntilAsync(() => ErrorTracker.Statistics!.StoreFailures > 0, "the store refuses it");
+            await Eventually.HoldsAsync(() => ErrorTracker.Statistics!.StoreFailures > 0, "the store refuses it");
             for (var i = 0; i < 5; i++)
             {
                 ErrorTracker.RecordException(new InvalidOperationException($"failure {i}"));
@@ -139,7 +139,7 @@ public sealed class StoreOutageTests
             group.Count.Should().Be(6);
             Identity(ErrorTracker.Statistics!).Should().Be((6L, 6L, 0L, 0L, 0L));
             // Logged once the store has taken the rest, which is when the flush may already return.
-            await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains("without the details of one occurrence", StringComparison.Ordinal)), "the log line");
+            await Eventually.HoldsAsync(() => logs.Entries.Any(e => e.Message.Contains("without the details of one occurrence", StringComparison.Ordinal)), "the log line");
             logs.Entries.Should().ContainSingle(e => e.Message.Contains("without the details of one occurrence", StringComparison.Ordinal));
         }
     }
@@ -159,14 +159,14 @@ public sealed class StoreOutageTests
         }))
         {
             ErrorTracker.CaptureMessage("the first failure");
-            await WaitUntilAsync(() => ErrorTracker.Statistics!.StoreFailures >= 2, "retries fail");
+            await Eventually.HoldsAsync(() => ErrorTracker.Statistics!.StoreFailures >= 2, "retries fail");
             clock.Advance(TimeSpan.FromSeconds(61));
             ErrorTracker.CaptureMessage("a second failure");
-            await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains("still unavailable", StringComparison.Ordinal)), "a summary after a minute");
+            await Eventually.HoldsAsync(() => logs.Entries.Any(e => e.Message.Contains("still unavailable", StringComparison.Ordinal)), "a summary after a minute");
 
             store.Room = int.MaxValue;
             (await ErrorTracker.FlushAsync(Patience)).Should().BeTrue();
-            await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains("available again", StringComparison.Ordinal)), "the end is logged");
+            await Eventually.HoldsAsync(() => logs.Entries.Any(e => e.Message.Contains("available again", StringComparison.Ordinal)), "the end is logged");
 
             var outage = logs.Entries.Where(e => e.Category.StartsWith("ErrorTracking", StringComparison.Ordinal) && e.Level >= LogLevel.Information).Select(e => e.Message).ToList();
             outage.Count(m => m.Contains("could not store", StringComparison.Ordinal)).Should().Be(1, "the start is logged once, with its cause");
@@ -181,16 +181,6 @@ public sealed class StoreOutageTests
     {
         (statistics.Stored + statistics.Buffered + statistics.Dropped + statistics.Lost).Should().Be(statistics.Recorded, "recorded = stored + buffered + dropped + lost");
         return (statistics.Recorded, statistics.Stored, statistics.Buffered, statistics.Dropped, statistics.Lost);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            deadline.IsCancellationRequested.Should().BeFalse($"waited {Patience} for this: {what}");
-            await Task.Delay(10, CancellationToken.None);
-        }
     }
 
     /// <summary>Its first write hangs, ignoring cancellation, until opened; then it stores what it was given.</summary>
