@@ -1,4 +1,5 @@
 using ErrorTracking.Configuration;
+using ErrorTracking.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,7 @@ public static class ErrorTrackerConfigurationExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var nested = configuration.GetSection(ErrorTrackerOptions.SectionName);
         var section = nested.Exists() ? nested : configuration;
+        services.AddErrorTrackerSection(section);
         return services.AddErrorTracker(options => Bind(section, options)).AddHostLifetime();
     }
 
@@ -41,15 +43,11 @@ public static class ErrorTrackerConfigurationExtensions
         section.Bind(options);
         foreach (var key in ListKeys)
         {
-            var list = section.GetSection(key);
-            if (list.Value is null && !list.GetChildren().Any())
+            if (!ErrorTrackerSection.TryReadList(section, key, out var values))
             {
                 continue;
             }
 
-            var values = list.Value is { } single
-                ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : list.GetChildren().Select(child => child.Value).OfType<string>().ToArray();
             if (key == nameof(ErrorTrackerOptions.TrackedStatusCodes))
             {
                 options.TrackedStatusCodes = [.. values.Select(v => int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var status)

@@ -1,4 +1,5 @@
 using ErrorTracking.Hosting;
+using ErrorTracking.Hosting.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

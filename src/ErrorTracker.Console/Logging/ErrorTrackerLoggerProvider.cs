@@ -2,7 +2,7 @@ using ErrorTracking.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ErrorTracking.Hosting;
+namespace ErrorTracking.Hosting.Logging;
 
 /// <summary>
 /// Turns log entries that carry an exception, at or above a level, into recorded errors: the log message and its

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ErrorTracking.Hosting;
+namespace ErrorTracking.Hosting.Logging;
 
 /// <summary>Which log entries the logging integration records.</summary>
 /// <param name="MinimumLevel">The lowest level recorded.</param>
